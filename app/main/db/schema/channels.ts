@@ -1,0 +1,22 @@
+/** Channels: identity and how their timeline is planned. Runtime state (viewers, producer) is not stored. */
+import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import type { ChannelMode } from '../../../shared/types.ts';
+import { collections } from './library.ts';
+
+export const channels = sqliteTable('channels', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  uuid: text('uuid').notNull().unique(),
+  number: integer('number').notNull().unique(),
+  name: text('name').notNull(),
+  timezone: text('timezone').notNull(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  mode: text('mode').$type<ChannelMode>().notNull().default('normal'),
+  /** 'loop': play a collection in order from an epoch, forever. 'schedule': the ScheduleService's playlog. */
+  planKind: text('plan_kind', { enum: ['loop', 'schedule'] }).notNull().default('loop'),
+  loopCollectionId: integer('loop_collection_id').references(() => collections.id, { onDelete: 'set null' }),
+  loopEpochMs: integer('loop_epoch_ms'),
+  gridMinutes: integer('grid_minutes').notNull().default(30),
+  /** Local time the broadcast day starts, "HH:MM". */
+  broadcastDayStart: text('broadcast_day_start').notNull().default('06:00'),
+  createdAtMs: integer('created_at_ms').notNull(),
+});

@@ -1,0 +1,87 @@
+/** Library tables: where media comes from and what RetroVue knows about each file. */
+import { sql } from 'drizzle-orm';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { AssetKind, AssetState } from '../../../shared/types.ts';
+
+export const sources = sqliteTable('sources', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  /** 'local' today; 'plex' and 'jellyfin' fit the same row with their settings in `config`. */
+  type: text('type', { enum: ['local', 'plex', 'jellyfin'] }).notNull().default('local'),
+  path: text('path').notNull(),
+  config: text('config', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+  createdAtMs: integer('created_at_ms').notNull(),
+  lastScanAtMs: integer('last_scan_at_ms'),
+});
+
+export const collections = sqliteTable(
+  'collections',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** Folder relative to the source root ('' for files at the root). */
+    relPath: text('rel_path').notNull(),
+  },
+  (t) => [uniqueIndex('collections_source_path').on(t.sourceId, t.relPath)],
+);
+
+export interface VideoStreamInfo {
+  codec: string;
+  width: number;
+  height: number;
+  fps: number;
+}
+export interface AudioStreamInfo {
+  codec: string;
+  channels: number;
+  sampleRate: number;
+}
+export interface Chapter {
+  startMs: number;
+  endMs: number;
+  title: string | null;
+}
+
+export const assets = sqliteTable(
+  'assets',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id, { onDelete: 'cascade' }),
+    collectionId: integer('collection_id')
+      .notNull()
+      .references(() => collections.id, { onDelete: 'cascade' }),
+    path: text('path').notNull(),
+    relPath: text('rel_path').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    mtimeMs: integer('mtime_ms').notNull(),
+    state: text('state').$type<AssetState>().notNull().default('new'),
+    /** Why the asset is not ready (probe failure, file gone), for the operator. */
+    stateReason: text('state_reason'),
+    kind: text('kind').$type<AssetKind>().notNull().default('program'),
+    /** True once an operator set the kind by hand; scans then leave it alone. */
+    kindLocked: integer('kind_locked', { mode: 'boolean' }).notNull().default(false),
+    title: text('title').notNull(),
+    series: text('series'),
+    season: integer('season'),
+    episode: integer('episode'),
+    durationMs: integer('duration_ms'),
+    container: text('container'),
+    video: text('video', { mode: 'json' }).$type<VideoStreamInfo | null>(),
+    audio: text('audio', { mode: 'json' }).$type<AudioStreamInfo | null>(),
+    chapters: text('chapters', { mode: 'json' }).$type<Chapter[]>().notNull().default(sql`'[]'`),
+    bitRate: real('bit_rate'),
+    probedAtMs: integer('probed_at_ms'),
+    createdAtMs: integer('created_at_ms').notNull(),
+    updatedAtMs: integer('updated_at_ms').notNull(),
+  },
+  (t) => [
+    uniqueIndex('assets_path').on(t.path),
+    index('assets_collection').on(t.collectionId),
+    index('assets_state_kind').on(t.state, t.kind),
+  ],
+);
