@@ -1,0 +1,31 @@
+/** What every CLI command needs: the station (opened lazily, closed after) and the global flags. */
+import { resolveDataDir } from '../config/data-dir.ts';
+import { LibraryError } from '../library/library-errors.ts';
+import { openStation, type Station } from '../station.ts';
+
+export interface CliContext {
+  json(): boolean;
+  dataDir(): string;
+  withStation<T>(fn: (station: Station) => T | Promise<T>): Promise<T>;
+  intArg(value: string, what: string): number;
+}
+
+export function createCliContext(globalOpts: () => { data?: string; json?: boolean }): CliContext {
+  return {
+    json: () => Boolean(globalOpts().json),
+    dataDir: () => resolveDataDir(globalOpts().data),
+    async withStation(fn) {
+      const station = openStation({ dataDir: resolveDataDir(globalOpts().data) });
+      try {
+        return await fn(station);
+      } finally {
+        station.close();
+      }
+    },
+    intArg(value, what) {
+      const n = Number(value);
+      if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new LibraryError(`${what} must be a whole number (got '${value}').`);
+      return n;
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/** The `retrovue` command line. Errors are one line on stderr and a non-zero exit. */
+import { Command, CommanderError } from 'commander';
+import { createCliContext } from './cli-context.ts';
+import { registerChannelCommands } from './channel-commands.ts';
+import { registerLibraryCommands } from './library-commands.ts';
+
+export function buildCli(): Command {
+  const program = new Command('retrovue')
+    .description('RetroVue: a 24/7 television network without 24/7 encoders')
+    .option('--data <dir>', 'data directory (default: $RETROVUE_DATA_DIR or your app-data folder)')
+    .option('--json', 'print JSON')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  const ctx = createCliContext(() => program.opts<{ data?: string; json?: boolean }>());
+  registerLibraryCommands(program, ctx);
+  registerChannelCommands(program, ctx);
+  return program;
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  const program = buildCli();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander already printed its message (usage errors, --help, --version).
+      return err.exitCode;
+    }
+    process.stderr.write(`retrovue: ${(err as Error).message}\n`);
+    if (process.env.RETROVUE_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    return 1;
+  }
+}
+
+const isEntry = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
+if (isEntry) {
+  runCli(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -1,0 +1,217 @@
+/**
+ * Incremental scan of a local source folder.
+ *
+ * Unchanged files (same size and mtime) are not probed again; new and changed files
+ * are probed; files that are gone are retired. A scan that cannot read the source
+ * root changes nothing, and a subfolder that cannot be read keeps its assets as they
+ * were: a failed scan never loses rows.
+ */
+import { and, eq } from 'drizzle-orm';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { MasterClock } from '../clock/master-clock.ts';
+import type { Db } from '../db/database.ts';
+import { assets, collections, sources } from '../db/schema/index.ts';
+import { ffprobe, type ProbeOutcome } from '../media/ffprobe.ts';
+import { resolveFfmpegBinaries } from '../media/ffmpeg-binaries.ts';
+import { kindFromRelPath, parseFileName } from './asset-kind.ts';
+import { enrichFromProbe } from './enricher.ts';
+import { LibraryError } from './library-errors.ts';
+import type { LibraryService, SourceRow } from './library-service.ts';
+
+const MEDIA_EXTENSIONS = new Set([
+  '.mp4', '.m4v', '.mkv', '.mov', '.avi', '.ts', '.m2ts', '.mts', '.mpg', '.mpeg', '.webm', '.wmv', '.flv', '.ogv', '.3gp', '.vob', '.divx', '.mxf', '.nut',
+  '.mp3', '.m4a', '.aac', '.flac', '.wav', '.ogg', '.opus',
+]);
+
+export function isMediaFileName(name: string): boolean {
+  return MEDIA_EXTENSIONS.has(path.extname(name).toLowerCase());
+}
+
+export interface ScanProgress {
+  phase: 'walking' | 'probing' | 'done';
+  done: number;
+  total: number;
+  current?: string;
+}
+
+export interface ScanSummary {
+  source: string;
+  filesSeen: number;
+  added: number;
+  changed: number;
+  unchanged: number;
+  probed: number;
+  ready: number;
+  failed: { path: string; reason: string }[];
+  retired: number;
+  unreadableFolders: string[];
+}
+
+interface FoundFile {
+  abs: string;
+  rel: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface ScannerOptions {
+  concurrency?: number;
+  probe?: (file: string) => Promise<ProbeOutcome>;
+}
+
+export class Scanner {
+  private readonly probe: (file: string) => Promise<ProbeOutcome>;
+  private readonly concurrency: number;
+  private readonly usesFfprobe: boolean;
+
+  constructor(
+    private readonly db: Db,
+    private readonly library: LibraryService,
+    private readonly clock: MasterClock,
+    options: ScannerOptions = {},
+  ) {
+    this.usesFfprobe = !options.probe;
+    this.probe = options.probe ?? ((f) => ffprobe(f));
+    this.concurrency = Math.max(1, options.concurrency ?? 2);
+  }
+
+  async scan(sourceName: string, onProgress?: (p: ScanProgress) => void): Promise<ScanSummary> {
+    const source = this.library.requireSource(sourceName);
+    if (this.usesFfprobe) resolveFfmpegBinaries(); // fail before any write if ffprobe is missing
+    const unreadable: string[] = [];
+    onProgress?.({ phase: 'walking', done: 0, total: 0 });
+    const files = await this.walkRoot(source, unreadable);
+    const summary: ScanSummary = {
+      source: source.name, filesSeen: files.length, added: 0, changed: 0, unchanged: 0, probed: 0, ready: 0, failed: [], retired: 0, unreadableFolders: unreadable,
+    };
+
+    const existing = new Map(this.library.listAssets({ sourceId: source.id }).map((a) => [a.path, a]));
+    const toProbe: number[] = [];
+    const now = this.clock.nowMs();
+    this.db.transaction(() => {
+      for (const f of files) {
+        const row = existing.get(f.abs);
+        if (!row) {
+          const collectionId = this.ensureCollection(source, path.dirname(f.rel) === '.' ? '' : path.dirname(f.rel));
+          const parsed = parseFileName(f.rel);
+          const inserted = this.db
+            .insert(assets)
+            .values({
+              sourceId: source.id, collectionId, path: f.abs, relPath: f.rel, sizeBytes: f.size, mtimeMs: f.mtimeMs, state: 'new', kind: kindFromRelPath(f.rel),
+              title: parsed.title, series: parsed.series, season: parsed.season, episode: parsed.episode, createdAtMs: now, updatedAtMs: now,
+            })
+            .returning({ id: assets.id })
+            .get();
+          summary.added++;
+          toProbe.push(inserted.id);
+          continue;
+        }
+        const changed = row.sizeBytes !== f.size || row.mtimeMs !== f.mtimeMs;
+        if (row.state === 'retired') {
+          this.library.transition(row.id, 'new', null, { sizeBytes: f.size, mtimeMs: f.mtimeMs });
+          summary.changed++;
+          toProbe.push(row.id);
+        } else if (changed) {
+          if (row.state === 'ready') this.library.transition(row.id, 'enriching', 'file changed; probing again');
+          this.db.update(assets).set({ sizeBytes: f.size, mtimeMs: f.mtimeMs, updatedAtMs: now }).where(eq(assets.id, row.id)).run();
+          summary.changed++;
+          toProbe.push(row.id);
+        } else if (row.state === 'enriching' || (row.state === 'new' && row.stateReason === null)) {
+          // An earlier scan was interrupted before probing this one.
+          toProbe.push(row.id);
+        } else {
+          summary.unchanged++;
+        }
+      }
+      // Retire what vanished, except under folders we could not read this time.
+      const seen = new Set(files.map((f) => f.abs));
+      const gone = [...existing.values()].filter(
+        (a) => a.state !== 'retired' && !seen.has(a.path) && !unreadable.some((dir) => a.path.startsWith(dir + path.sep)),
+      );
+      this.library.transitionMany(gone.map((a) => a.id), 'retired', 'file is gone from the source folder');
+      summary.retired = gone.length;
+    });
+
+    await this.probeAll(toProbe, summary, onProgress);
+    this.db.update(sources).set({ lastScanAtMs: this.clock.nowMs() }).where(eq(sources.id, source.id)).run();
+    onProgress?.({ phase: 'done', done: toProbe.length, total: toProbe.length });
+    return summary;
+  }
+
+  private async probeAll(ids: number[], summary: ScanSummary, onProgress?: (p: ScanProgress) => void): Promise<void> {
+    let next = 0;
+    let done = 0;
+    onProgress?.({ phase: 'probing', done, total: ids.length });
+    const worker = async (): Promise<void> => {
+      while (next < ids.length) {
+        const id = ids[next++] as number;
+        const row = this.library.requireAsset(id);
+        if (row.state !== 'enriching') this.library.transition(id, 'enriching');
+        const outcome = await this.probe(row.path);
+        const enriched = outcome.ok ? enrichFromProbe(outcome.result) : outcome;
+        if (enriched.ok) {
+          const v = enriched.value;
+          this.library.transition(id, 'ready', null, {
+            durationMs: v.durationMs, container: v.container, video: v.video, audio: v.audio, chapters: v.chapters, bitRate: v.bitRate, probedAtMs: this.clock.nowMs(),
+          });
+          summary.ready++;
+        } else {
+          this.library.transition(id, 'new', enriched.reason, { probedAtMs: this.clock.nowMs() });
+          summary.failed.push({ path: row.relPath, reason: enriched.reason });
+        }
+        summary.probed++;
+        onProgress?.({ phase: 'probing', done: ++done, total: ids.length, current: row.relPath });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, ids.length) }, worker));
+  }
+
+  private ensureCollection(source: SourceRow, relDir: string): number {
+    const name = relDir === '' ? source.name : relDir.split(path.sep).join('/');
+    const existing = this.db
+      .select({ id: collections.id })
+      .from(collections)
+      .where(and(eq(collections.sourceId, source.id), eq(collections.relPath, relDir)))
+      .get();
+    if (existing) return existing.id;
+    return this.db.insert(collections).values({ sourceId: source.id, name, relPath: relDir }).returning({ id: collections.id }).get().id;
+  }
+
+  private async walkRoot(source: SourceRow, unreadable: string[]): Promise<FoundFile[]> {
+    try {
+      const s = await stat(source.path);
+      if (!s.isDirectory()) throw new Error('not a folder');
+      await readdir(source.path);
+    } catch (err) {
+      throw new LibraryError(
+        `Cannot read source '${source.name}' at ${source.path} (${(err as Error).message}). Nothing was changed; mount or restore the folder and scan again.`,
+      );
+    }
+    const out: FoundFile[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch {
+        unreadable.push(dir);
+        return;
+      }
+      for (const e of entries) {
+        if (e.name.startsWith('.')) continue;
+        const abs = path.join(dir, e.name);
+        if (e.isDirectory()) await walk(abs);
+        else if (e.isFile() && isMediaFileName(e.name)) {
+          try {
+            const st = await stat(abs);
+            out.push({ abs, rel: path.relative(source.path, abs), size: st.size, mtimeMs: Math.floor(st.mtimeMs) });
+          } catch {
+            unreadable.push(abs);
+          }
+        }
+      }
+    };
+    await walk(source.path);
+    return out.sort((a, b) => a.rel.localeCompare(b.rel));
+  }
+}
