@@ -1,2 +1,3 @@
 export * from './library.ts';
 export * from './channels.ts';
+export * from './schedule.ts';
