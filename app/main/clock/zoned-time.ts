@@ -67,8 +67,8 @@ export function zoneOffsetMs(epochMs: number, timeZone: string): number {
 
 /**
  * The instant at which local wall time in `timeZone` reads the given fields.
- * In a spring-forward gap the wall time does not exist: the instant after the gap
- * is returned. In a fall-back overlap the first (earlier) instant is returned.
+ * In a spring-forward gap the wall time does not exist: it is shifted forward by the
+ * gap (02:30 → 03:30), as clocks do. In a fall-back overlap the first (earlier) instant is returned.
  */
 export function fromLocal(
   timeZone: string,
