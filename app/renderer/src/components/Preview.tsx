@@ -1,0 +1,342 @@
+import { useEffect, useRef, useState } from 'react';
+import mpegts from 'mpegts.js';
+import type { ApiError, ChannelStatusDto } from '../../../shared/types.ts';
+import { useConsole } from '../store.ts';
+import { useStationNow } from '../hooks.ts';
+import { formatDuration, formatWallClock, kindLabel } from '../format.ts';
+import { checkPlaybackSupport, describePlayerError, describeStall, describeStreamEnded, type PlayerProblem } from '../player-errors.ts';
+import { ProducerTally, ModeBadge } from './Tally.tsx';
+import { ProgressBar } from './ProgressBar.tsx';
+
+type Phase = 'connecting' | 'buffering' | 'live' | 'failed' | 'unsupported';
+
+interface Stats {
+  width: number;
+  height: number;
+  fps: number | null;
+  latencyMs: number | null;
+  dropped: number;
+  kbps: number | null;
+}
+
+/** Low-latency live settings: no stash, small buffer, skip ahead when the buffer grows. */
+const PLAYER_CONFIG: mpegts.Config = {
+  isLive: true,
+  // The transmuxer is cheap at preview sizes; the main thread avoids a blob: worker (CSP, Electron).
+  enableWorker: false,
+  enableStashBuffer: false,
+  lazyLoad: false,
+  liveBufferLatencyChasing: true,
+  liveBufferLatencyMaxLatency: 1.5,
+  liveBufferLatencyMinRemain: 0.3,
+  autoCleanupSourceBuffer: true,
+  autoCleanupMaxBackwardDuration: 20,
+  autoCleanupMinBackwardDuration: 10,
+  statisticsInfoReportInterval: 1000,
+};
+
+/** No decoded progress for this long while connected means the feed is dead. */
+const STALL_SECONDS = 8;
+/** Give a cold channel this long to produce its first picture (producers start on demand). */
+const FIRST_PICTURE_SECONDS = 20;
+const RETRY_DELAYS_S = [3, 5, 10, 20, 30];
+
+/** The station's own explanation for a refused stream, if it gave one. */
+async function readStreamRefusal(url: string): Promise<ApiError | null> {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), 3000);
+  try {
+    const res = await fetch(url, { signal: ctl.signal, cache: 'no-store' });
+    if (res.ok) return null;
+    const body: unknown = await res.json();
+    return typeof body === 'object' && body !== null && typeof (body as ApiError).error === 'string' ? (body as ApiError) : null;
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+    ctl.abort();
+  }
+}
+
+function useLivePlayer(videoRef: React.RefObject<HTMLVideoElement | null>, channelNumber: number, streamUrl: string, attempt: number) {
+  const [phase, setPhase] = useState<Phase>('connecting');
+  const [problem, setProblem] = useState<PlayerProblem | null>(null);
+  const [stats, setStats] = useState<Stats | null>(null);
+
+  useEffect(() => {
+    const video = videoRef.current;
+    if (!video) return;
+    setStats(null);
+    setProblem(null);
+
+    const support = checkPlaybackSupport(window as { MediaSource?: typeof MediaSource });
+    if (!support.ok || !mpegts.getFeatureList().mseLivePlayback) {
+      setPhase('unsupported');
+      setProblem({ message: `Channel ${channelNumber} cannot be previewed here: ${support.reason ?? 'this browser cannot play live MPEG-TS.'}`, retryable: false });
+      return;
+    }
+
+    setPhase('connecting');
+    let disposed = false;
+    let failed = false;
+    let fps: number | null = null;
+    let kbps: number | null = null;
+    const player = mpegts.createPlayer({ type: 'mpegts', isLive: true, url: streamUrl }, PLAYER_CONFIG);
+
+    const fail = (p: PlayerProblem): void => {
+      if (disposed || failed) return;
+      failed = true;
+      setProblem(p);
+      setPhase('failed');
+      // Stop pulling the stream: a failed preview must not keep a viewer slot at the station.
+      try {
+        player.unload();
+      } catch {
+        /* already torn down */
+      }
+    };
+
+    player.on(mpegts.Events.ERROR, (type: string, detail: string, info?: { code?: number; msg?: string }) => {
+      if (type === 'NetworkError' && detail === 'HttpStatusCodeInvalid') {
+        void readStreamRefusal(streamUrl).then((refusal) => fail(describePlayerError(channelNumber, type, detail, info, refusal)));
+        return;
+      }
+      fail(describePlayerError(channelNumber, type, detail, info));
+    });
+    player.on(mpegts.Events.LOADING_COMPLETE, () => fail(describeStreamEnded(channelNumber)));
+    player.on(mpegts.Events.MEDIA_INFO, (info: mpegts.MSEPlayerMediaInfo) => {
+      fps = typeof info.fps === 'number' && info.fps > 0 ? info.fps : null;
+    });
+    player.on(mpegts.Events.STATISTICS_INFO, (info: mpegts.MSEPlayerStatisticsInfo) => {
+      kbps = typeof info.speed === 'number' ? info.speed * 8 : null;
+    });
+
+    const onPlaying = (): void => {
+      if (!failed) setPhase('live');
+    };
+    const onWaiting = (): void => {
+      if (!failed) setPhase('buffering');
+    };
+    const onVideoError = (): void => {
+      const err = video.error;
+      fail(describePlayerError(channelNumber, 'MediaError', 'MediaMSEError', { msg: err?.message || (err ? `media error ${err.code}` : undefined) }));
+    };
+    video.addEventListener('playing', onPlaying);
+    video.addEventListener('waiting', onWaiting);
+    video.addEventListener('error', onVideoError);
+
+    player.attachMediaElement(video);
+    player.load();
+    const started = player.play();
+    if (started && typeof started.catch === 'function') {
+      // Autoplay can be refused (e.g. unmuted without a gesture); the watchdog reports it as no picture.
+      started.catch(() => undefined);
+    }
+
+    // Watchdog: the only reliable sign of a live picture is currentTime moving.
+    let lastTime = -1;
+    let still = 0;
+    const watchdog = setInterval(() => {
+      if (failed) return;
+      const t = video.currentTime;
+      still = t > lastTime + 0.01 ? 0 : still + 1;
+      lastTime = Math.max(lastTime, t);
+      const limit = t > 0 ? STALL_SECONDS : FIRST_PICTURE_SECONDS;
+      if (still >= limit) {
+        fail(t > 0 ? describeStall(channelNumber, STALL_SECONDS) : { message: `Channel ${channelNumber} is off the air: no picture arrived within ${FIRST_PICTURE_SECONDS} seconds.`, retryable: true });
+        return;
+      }
+      const b = video.buffered;
+      const quality = typeof video.getVideoPlaybackQuality === 'function' ? video.getVideoPlaybackQuality() : null;
+      setStats({
+        width: video.videoWidth,
+        height: video.videoHeight,
+        fps,
+        latencyMs: b.length > 0 ? Math.max(0, (b.end(b.length - 1) - t) * 1000) : null,
+        dropped: quality?.droppedVideoFrames ?? 0,
+        kbps,
+      });
+    }, 1000);
+
+    return () => {
+      disposed = true;
+      clearInterval(watchdog);
+      video.removeEventListener('playing', onPlaying);
+      video.removeEventListener('waiting', onWaiting);
+      video.removeEventListener('error', onVideoError);
+      try {
+        player.pause();
+        player.unload();
+        player.detachMediaElement();
+      } catch {
+        /* the player may already have torn itself down after an error */
+      }
+      player.destroy();
+    };
+  }, [videoRef, channelNumber, streamUrl, attempt]);
+
+  return { phase, problem, stats };
+}
+
+function SignalSlate({ label }: { label: string }) {
+  return (
+    <div className="slate" aria-hidden="true">
+      <div className="slate__bars" />
+      <div className="slate__label">{label}</div>
+    </div>
+  );
+}
+
+function ProgramInfo({ channel }: { channel: ChannelStatusDto }) {
+  const nowMs = useStationNow(250);
+  const utcOffsetMin = useConsole((s) => s.clock.utcOffsetMin);
+  const np = channel.nowPlaying;
+  if (!np) return <div className="program program--empty">Nothing scheduled on this channel right now.</div>;
+  const start = Date.parse(np.start);
+  const end = Date.parse(np.end);
+  return (
+    <div className="program">
+      <div className="program__top">
+        <span className={`kind kind--${np.kind}`}>{kindLabel(np.kind)}</span>
+        <span className="program__title" data-testid="preview-title">{np.title}</span>
+      </div>
+      <ProgressBar start={np.start} end={np.end} nowMs={nowMs} tone="live" />
+      <div className="program__times mono">
+        <span title="Started">{formatWallClock(start, utcOffsetMin)}</span>
+        <span className="program__elapsed" title="Elapsed">+{formatDuration(nowMs - start)}</span>
+        <span className="program__remain" title="Remaining">−{formatDuration(end - nowMs)}</span>
+        <span title="Ends">{formatWallClock(end, utcOffsetMin)}</span>
+      </div>
+    </div>
+  );
+}
+
+function LivePreview({ channel }: { channel: ChannelStatusDto }) {
+  const videoRef = useRef<HTMLVideoElement | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const [muted, setMuted] = useState(true);
+  const [retryIn, setRetryIn] = useState<number | null>(null);
+  const failures = useRef(0);
+  const { phase, problem, stats } = useLivePlayer(videoRef, channel.number, channel.streamUrl, attempt);
+
+  useEffect(() => {
+    if (phase === 'live') failures.current = 0;
+  }, [phase]);
+
+  // Try a failed channel again on a growing delay; "Retry now" skips the wait.
+  useEffect(() => {
+    if (phase !== 'failed' || !problem?.retryable) {
+      setRetryIn(null);
+      return;
+    }
+    const delay = RETRY_DELAYS_S[Math.min(failures.current, RETRY_DELAYS_S.length - 1)] ?? 30;
+    failures.current += 1;
+    let left = delay;
+    setRetryIn(left);
+    const id = setInterval(() => {
+      left -= 1;
+      if (left <= 0) {
+        clearInterval(id);
+        setAttempt((a) => a + 1);
+      } else {
+        setRetryIn(left);
+      }
+    }, 1000);
+    return () => clearInterval(id);
+  }, [phase, problem]);
+
+  useEffect(() => {
+    if (videoRef.current) videoRef.current.muted = muted;
+  }, [muted]);
+
+  const live = phase === 'live';
+  const tally = live ? { tone: 'onair', label: 'ON AIR' } : phase === 'failed' || phase === 'unsupported' ? { tone: 'off', label: 'NO SIGNAL' } : { tone: 'cue', label: 'ACQUIRING' };
+
+  return (
+    <section className={`panel preview ${live ? 'preview--live' : ''}`} aria-label={`Preview of channel ${channel.number}`} data-testid="preview" data-phase={phase}>
+      <div className="preview__bar">
+        <span className={`onair onair--${tally.tone}`} data-testid="onair-tally">{tally.label}</span>
+        <span className="preview__channel">
+          <span className="preview__number mono">CH {String(channel.number).padStart(2, '0')}</span>
+          <span className="preview__name">{channel.name}</span>
+        </span>
+        <span className="preview__tallies">
+          <ModeBadge mode={channel.mode} />
+          <ProducerTally status={channel.producerStatus} />
+        </span>
+      </div>
+
+      <div className={`monitor monitor--${phase}`}>
+        <video ref={videoRef} className="monitor__video" muted playsInline data-testid="preview-video" />
+        {(phase === 'connecting' || phase === 'buffering') && (
+          <div className="monitor__overlay monitor__overlay--quiet">
+            <span className="spinner" aria-hidden="true" />
+            {phase === 'connecting' ? 'Acquiring signal…' : 'Buffering…'}
+          </div>
+        )}
+        {(phase === 'failed' || phase === 'unsupported') && problem && (
+          <div className="monitor__overlay monitor__overlay--error" role="alert" data-testid="preview-error">
+            <SignalSlate label="NO SIGNAL" />
+            <div className="problem">
+              <p className="problem__message">{problem.message}</p>
+              {problem.hint && <p className="problem__hint">{problem.hint}</p>}
+              {problem.retryable && (
+                <div className="problem__actions">
+                  <button type="button" className="btn" onClick={() => setAttempt((a) => a + 1)} data-testid="preview-retry">
+                    Retry now
+                  </button>
+                  {retryIn !== null && <span className="problem__countdown">Trying again in {retryIn} s</span>}
+                </div>
+              )}
+            </div>
+          </div>
+        )}
+        {live && <div className="monitor__bug mono">CH{String(channel.number).padStart(2, '0')}</div>}
+      </div>
+
+      <div className="preview__strip">
+        <button type="button" className={`btn btn--small ${muted ? '' : 'btn--active'}`} onClick={() => setMuted((m) => !m)} aria-pressed={!muted}>
+          {muted ? 'AUDIO MUTED' : 'AUDIO ON'}
+        </button>
+        <span className="stats mono" data-testid="preview-stats">
+          {stats && stats.width > 0 ? (
+            <>
+              <span>{stats.width}×{stats.height}</span>
+              {stats.fps !== null && <span>{stats.fps.toFixed(stats.fps % 1 ? 2 : 0)} fps</span>}
+              {stats.latencyMs !== null && <span>buf {Math.round(stats.latencyMs)} ms</span>}
+              {stats.kbps !== null && <span>{Math.round(stats.kbps)} kb/s</span>}
+              <span>drop {stats.dropped}</span>
+            </>
+          ) : (
+            <span>—</span>
+          )}
+        </span>
+      </div>
+
+      <ProgramInfo channel={channel} />
+      <div className="preview__url mono" title="Stream address (MPEG-TS over HTTP)">{channel.streamUrl}</div>
+    </section>
+  );
+}
+
+export function Preview() {
+  const selected = useConsole((s) => s.selected);
+  const channel = useConsole((s) => s.channels.find((c) => c.number === s.selected) ?? null);
+  if (selected === null || !channel) {
+    return (
+      <section className="panel preview preview--idle" aria-label="Preview">
+        <div className="preview__bar">
+          <span className="onair onair--off">PREVIEW</span>
+          <span className="preview__channel">
+            <span className="preview__name">{selected === null ? 'No channel selected' : `Channel ${selected} is no longer listed`}</span>
+          </span>
+        </div>
+        <div className="monitor">
+          <SignalSlate label={selected === null ? 'SELECT A CHANNEL' : 'NOT LISTED'} />
+        </div>
+      </section>
+    );
+  }
+  // Keyed by channel so switching channels starts from a clean player and retry state.
+  return <LivePreview key={channel.number} channel={channel} />;
+}
