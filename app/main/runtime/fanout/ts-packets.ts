@@ -118,9 +118,12 @@ export interface AlignerStats {
  * the rest of the chunk. Views share memory with the input chunk, so callers must
  * not mutate chunks after pushing them (stream chunks are never reused).
  *
- * Sync: a packet is accepted when it starts with 0x47. After a loss, a new position
- * is only trusted once the byte one packet further on is 0x47 too, so a stray 0x47
- * inside a payload does not cause a false lock.
+ * Sync: while locked, a packet is accepted when it starts with 0x47 and the next
+ * packet, if already in view, does too (so a torn packet inside a chunk is dropped,
+ * not passed on). After a loss, a new position is only trusted once the byte one
+ * packet further on is 0x47 too, so a stray 0x47 in a payload does not cause a false
+ * lock. A tear right at a chunk edge cannot be seen without holding data back, so
+ * there one damaged packet may pass; the stream resyncs right after.
  */
 export class TsPacketAligner {
   private carry: Buffer = Buffer.alloc(0);
@@ -135,17 +138,18 @@ export class TsPacketAligner {
     let data = chunk;
     let pos = 0;
     if (this.carry.length > 0) {
-      if (this.hunting) {
-        // Rare: resync straddles chunks. Simplicity over zero-copy here.
-        data = Buffer.concat([this.carry, chunk]);
-      } else {
-        const need = TS_PACKET_SIZE - this.carry.length;
-        if (chunk.length < need) {
-          this.carry = Buffer.concat([this.carry, chunk]);
-          return out;
-        }
+      const need = TS_PACKET_SIZE - this.carry.length;
+      if (!this.hunting && chunk.length < need) {
+        this.carry = Buffer.concat([this.carry, chunk]);
+        return out;
+      }
+      if (!this.hunting && (need === chunk.length || chunk[need] === TS_SYNC_BYTE)) {
+        // Steady state: complete the straddling packet (the only copy), view the rest.
         out.push(Buffer.concat([this.carry, chunk.subarray(0, need)], TS_PACKET_SIZE));
         pos = need;
+      } else {
+        // Hunting, or the straddling packet looks torn: rare, so simplicity over zero-copy.
+        data = Buffer.concat([this.carry, chunk]);
       }
       this.carry = EMPTY;
     }
@@ -170,7 +174,7 @@ export class TsPacketAligner {
     let pos = start;
     let blockStart = -1;
     while (pos + TS_PACKET_SIZE <= len) {
-      if (data[pos] === TS_SYNC_BYTE && (!this.hunting || this.confirmed(data, pos))) {
+      if (data[pos] === TS_SYNC_BYTE && (this.hunting ? this.confirmed(data, pos) : this.plausible(data, pos))) {
         if (this.hunting) {
           this.hunting = false;
           this.everLocked = true;
@@ -210,6 +214,12 @@ export class TsPacketAligner {
         }
       }
     }
+  }
+
+  /** While locked, reject a packet whose successor (when already in view) is off sync: it is torn. */
+  private plausible(data: Buffer, pos: number): boolean {
+    const probe = pos + TS_PACKET_SIZE;
+    return probe >= data.length || data[probe] === TS_SYNC_BYTE;
   }
 
   private confirmed(data: Buffer, pos: number): boolean {
