@@ -1,0 +1,11 @@
+/**
+ * What the runtime may ask of the schedule: read-only, "what is on at T" and
+ * "what comes next". The ChannelManager never writes the schedule or fills its gaps.
+ */
+import type { OnAir, PlaylogEvent } from '../schedule/types.ts';
+
+export interface ScheduleReader {
+  onAir(channelNumber: number, atMs: number): OnAir | null;
+  /** Events overlapping [fromMs, untilMs), in order. */
+  upcoming(channelNumber: number, fromMs: number, untilMs: number): PlaylogEvent[];
+}

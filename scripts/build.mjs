@@ -1,0 +1,47 @@
+// Builds what runs outside vitest/tsx: the console (Vite → out/renderer) and, with
+// --electron, the Electron main and preload bundles (esbuild → out/main, out/preload).
+// Skips work that is already up to date.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const args = new Set(process.argv.slice(2));
+
+function newestMtime(dir) {
+  let newest = 0;
+  if (!existsSync(dir)) return 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function run(cmd, cmdArgs) {
+  const r = spawnSync(cmd, cmdArgs, { stdio: 'inherit', cwd: root });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+export function buildRenderer(force = false) {
+  const out = path.join(root, 'out', 'renderer', 'index.html');
+  const srcNewest = Math.max(newestMtime(path.join(root, 'app', 'renderer')), newestMtime(path.join(root, 'app', 'shared')), existsSync(path.join(root, 'vite.config.ts')) ? statSync(path.join(root, 'vite.config.ts')).mtimeMs : 0);
+  if (!existsSync(path.join(root, 'app', 'renderer', 'index.html'))) return;
+  if (!force && existsSync(out) && statSync(out).mtimeMs >= srcNewest) return;
+  console.error('Building the console…');
+  run(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn']);
+}
+
+export function buildElectron() {
+  const esbuild = path.join(root, 'node_modules', 'esbuild', 'bin', 'esbuild');
+  const common = ['--bundle', '--platform=node', '--target=node20', '--sourcemap', '--external:electron', '--external:better-sqlite3', '--external:@ffmpeg-installer/*', '--external:@ffprobe-installer/*', '--external:ffmpeg-static', '--external:pino', '--external:fastify', '--external:@fastify/*'];
+  run(esbuild, [path.join(root, 'app', 'main', 'electron-main.ts'), ...common, '--format=esm', '--outfile=' + path.join(root, 'out', 'main', 'electron-main.js')]);
+  run(esbuild, [path.join(root, 'app', 'preload', 'preload.ts'), ...common, '--format=cjs', '--outfile=' + path.join(root, 'out', 'preload', 'preload.cjs')]);
+  // Migrations are read at run time, next to the bundle.
+  cpSync(path.join(root, 'app', 'main', 'db', 'migrations'), path.join(root, 'out', 'main', 'migrations'), { recursive: true });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  buildRenderer(args.has('--force'));
+  if (!args.has('--renderer-only') && args.has('--electron')) buildElectron();
+}
