@@ -175,13 +175,13 @@ describe('PAT / PMT', () => {
   it('rejects a PAT with a bad CRC, a non-PAT PID or a missing PUSI', () => {
     const pat = makePatPacket(0x1000);
     const bad = Buffer.from(pat);
-    bad[12] ^= 0x01;
+    bad[12] = bad[12]! ^ 0x01;
     expect(parsePat(bad)).toBeNull();
     const otherPid = Buffer.from(pat);
     otherPid[2] = 0x11;
     expect(parsePat(otherPid)).toBeNull();
     const noPusi = Buffer.from(pat);
-    noPusi[1] &= ~0x40;
+    noPusi[1] = noPusi[1]! & ~0x40;
     expect(parsePat(noPusi)).toBeNull();
   });
 

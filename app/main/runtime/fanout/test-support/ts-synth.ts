@@ -124,8 +124,6 @@ export interface SynthProgram {
   data: Buffer;
   /** Byte offsets of keyframe packets. */
   keyframeOffsets: number[];
-  pat: Buffer;
-  pmt: Buffer;
 }
 
 /**
@@ -175,7 +173,7 @@ export function synthProgram(opts: SynthProgramOptions): SynthProgram {
       if (i % audioEvery === audioEvery - 1) push(audio(i % (audioEvery * 2) === audioEvery - 1));
     }
   }
-  return { data: Buffer.concat(packets), keyframeOffsets, pat, pmt };
+  return { data: Buffer.concat(packets), keyframeOffsets };
 }
 
 /** Split a buffer at the given sizes (cycled) to imitate arbitrary pipe reads. */
