@@ -7,6 +7,8 @@ import type { ApiError } from '../../shared/types.ts';
 export interface PlayerProblem {
   /** One sentence, starting with the channel: "Channel 3 is off the air: …". */
   message: string;
+  /** A short technical code shown beside the message, e.g. "HTTP 404". */
+  code?: string;
   /** What the person can do, if anything beyond "Retry". */
   hint?: string;
   /** Whether trying again may help (false for e.g. a browser that cannot decode the stream). */
@@ -33,15 +35,15 @@ export function checkPlaybackSupport(env: { MediaSource?: { isTypeSupported(type
 function httpReason(status: number): string {
   switch (status) {
     case 404:
-      return 'the station has no live stream for it right now (HTTP 404)';
+      return 'the station has no live stream for it right now';
     case 409:
     case 423:
-      return `the channel is not accepting viewers at the moment (HTTP ${status})`;
+      return 'the channel is not accepting viewers at the moment';
     case 429:
     case 503:
-      return `the station is too busy to start the stream (HTTP ${status})`;
+      return 'the station cannot start the stream right now';
     default:
-      return status >= 500 ? `the station failed while starting the stream (HTTP ${status})` : `the station refused the stream (HTTP ${status})`;
+      return status >= 500 ? 'the station failed while starting the stream' : 'the station refused the stream';
   }
 }
 
@@ -59,8 +61,9 @@ export function describePlayerError(
   const ch = `Channel ${channelNumber}`;
   if (type === 'NetworkError') {
     if (detail === 'HttpStatusCodeInvalid') {
-      const why = serverError?.error ? `${serverError.error} (HTTP ${info?.code ?? '?'})` : httpReason(info?.code ?? 0);
-      return { message: `${ch} is off the air: ${why}.`, hint: serverError?.hint, retryable: true };
+      const status = info?.code ?? 0;
+      const why = serverError?.error || httpReason(status);
+      return { message: `${ch} is off the air: ${why.replace(/\.$/, '')}.`, code: status ? `HTTP ${status}` : undefined, hint: serverError?.hint, retryable: true };
     }
     if (detail === 'ConnectingTimeout') {
       return { message: `${ch} is off the air: the station did not start sending the stream in time.`, retryable: true };

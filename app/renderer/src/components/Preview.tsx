@@ -187,7 +187,7 @@ function SignalSlate({ label }: { label: string }) {
   );
 }
 
-function ProgramInfo({ channel }: { channel: ChannelStatusDto }) {
+function ProgramInfo({ channel, live }: { channel: ChannelStatusDto; live: boolean }) {
   const nowMs = useStationNow(250);
   const utcOffsetMin = useConsole((s) => s.clock.utcOffsetMin);
   const np = channel.nowPlaying;
@@ -200,7 +200,7 @@ function ProgramInfo({ channel }: { channel: ChannelStatusDto }) {
         <span className={`kind kind--${np.kind}`}>{kindLabel(np.kind)}</span>
         <span className="program__title" data-testid="preview-title">{np.title}</span>
       </div>
-      <ProgressBar start={np.start} end={np.end} nowMs={nowMs} tone="live" />
+      <ProgressBar start={np.start} end={np.end} nowMs={nowMs} tone={live ? 'live' : 'neutral'} />
       <div className="program__times mono">
         <span title="Started">{formatWallClock(start, utcOffsetMin)}</span>
         <span className="program__elapsed" title="Elapsed">+{formatDuration(nowMs - start)}</span>
@@ -278,7 +278,10 @@ function LivePreview({ channel }: { channel: ChannelStatusDto }) {
           <div className="monitor__overlay monitor__overlay--error" role="alert" data-testid="preview-error">
             <SignalSlate label="NO SIGNAL" />
             <div className="problem">
-              <p className="problem__message">{problem.message}</p>
+              <p className="problem__message">
+                {problem.message}
+                {problem.code && <span className="problem__code">{problem.code}</span>}
+              </p>
               {problem.hint && <p className="problem__hint">{problem.hint}</p>}
               {problem.retryable && (
                 <div className="problem__actions">
@@ -313,7 +316,7 @@ function LivePreview({ channel }: { channel: ChannelStatusDto }) {
         </span>
       </div>
 
-      <ProgramInfo channel={channel} />
+      <ProgramInfo channel={channel} live={live} />
       <div className="preview__url mono" title="Stream address (MPEG-TS over HTTP)">{channel.streamUrl}</div>
     </section>
   );

@@ -1,0 +1,184 @@
+/**
+ * The console in a real browser. Two stations:
+ *  - a fixture station (fake API, real ffmpeg MPEG-TS): tests the console alone;
+ *  - the real headless station: tests console and engine together.
+ * They run one after the other in this file so two ffmpeg pipelines never share the 2 cores.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeStation, type FakeStation } from './fixtures/fake-station.ts';
+import { REPO_ROOT, buildRenderer, expectVideoPlaying, launchChromium, screenshot } from './helpers.ts';
+
+const VIEWPORT = { width: 1440, height: 900 };
+
+describe('console against a fixture station', () => {
+  let tmp: string;
+  let station: FakeStation;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'retrovue-console-'));
+    // Own build directory: nothing else in the checkout is read or overwritten.
+    await buildRenderer(join(tmp, 'renderer'));
+    station = await startFakeStation({ rendererDir: join(tmp, 'renderer') });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: VIEWPORT });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await station?.stop();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('Chromium can play H.264 + AAC through MSE', async () => {
+    await page.goto(station.url);
+    const supported = await page.evaluate(() => MediaSource.isTypeSupported('video/mp4; codecs="avc1.42E01E,mp4a.40.2"'));
+    expect(supported).toBe(true);
+  });
+
+  it('lists the channels with tallies, what is on, and a station-referenced clock', async () => {
+    await page.goto(station.url);
+    await page.locator('[data-testid="channel-1"]').waitFor({ timeout: 10_000 });
+    await expect.poll(() => page.locator('.row').count()).toBe(4);
+    const row1 = page.locator('[data-testid="channel-1"]');
+    expect(await row1.textContent()).toContain('RetroVue One');
+    expect(await row1.textContent()).toContain('The Test Card Hour');
+    expect(await row1.locator('.tally').getAttribute('data-status')).toBe('running');
+    expect(await page.locator('[data-testid="channel-3"] .tally').getAttribute('data-status')).toBe('error');
+    await expect.poll(() => page.locator('[data-testid="station-clock"]').textContent()).toContain('STN REF');
+    expect(await page.locator('[data-testid="station-clock"]').textContent()).toContain('UTC\u221205:00');
+    expect(await page.locator('[data-testid="link-tally"]').textContent()).toBe('LINK');
+  });
+
+  it('previews a channel live: the video plays, ON AIR is lit, the programme title shows', async () => {
+    await page.locator('[data-testid="channel-1"]').click();
+    const { after } = await expectVideoPlaying(page, { startTimeoutMs: 30_000 });
+    expect(after.readyState).toBeGreaterThanOrEqual(2);
+    expect(after.videoWidth).toBe(640);
+    expect(await page.locator('[data-testid="onair-tally"]').textContent()).toBe('ON AIR');
+    expect(await page.locator('[data-testid="preview-title"]').textContent()).toBe('The Test Card Hour');
+    // The station counts the console as a viewer while the preview runs.
+    await expect.poll(() => page.locator('[data-testid="channel-1"] .row__viewers .mono').textContent(), { timeout: 5000 }).toBe('1');
+    await page.waitForTimeout(500); // let the stats strip fill in before the picture is taken
+    await screenshot(page, 'console-fixture.png');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('switching channels swaps the stream and releases the previous one', async () => {
+    await page.locator('[data-testid="channel-2"]').click();
+    await expectVideoPlaying(page);
+    await expect.poll(() => page.locator('[data-testid="channel-1"] .row__viewers .mono').textContent(), { timeout: 5000 }).toBe('0');
+    expect(await page.locator('[data-testid="preview"] .preview__name').textContent()).toBe('Saturday Cartoons');
+  });
+
+  it('an off-air channel says so in plain words, with the station’s reason and a retry', async () => {
+    const before = station.streamRequests.get(3) ?? 0;
+    await page.locator('[data-testid="channel-3"]').click();
+    const error = page.locator('[data-testid="preview-error"]');
+    await error.waitFor({ timeout: 10_000 });
+    const text = (await error.textContent()) ?? '';
+    expect(text).toContain('Channel 3 is off the air');
+    expect(text).toContain('producer failed');
+    expect(text).toContain('HTTP 404');
+    expect(await page.locator('[data-testid="onair-tally"]').textContent()).toBe('NO SIGNAL');
+    await screenshot(page, 'console-fixture-offair.png');
+    await page.locator('[data-testid="preview-retry"]').click();
+    await expect.poll(() => station.streamRequests.get(3) ?? 0, { timeout: 5000 }).toBeGreaterThan(before + 1);
+    await error.waitFor({ timeout: 10_000 });
+  });
+
+  it('a browser without MSE gets an explanation instead of a black box', async () => {
+    const ctx = await browser.newContext({ viewport: VIEWPORT });
+    try {
+      const p = await ctx.newPage();
+      await p.addInitScript(() => {
+        delete (window as { MediaSource?: unknown }).MediaSource;
+      });
+      await p.goto(station.url);
+      await p.locator('[data-testid="channel-1"]').click();
+      const error = p.locator('[data-testid="preview-error"]');
+      await error.waitFor({ timeout: 10_000 });
+      expect(await error.textContent()).toContain('Media Source Extensions');
+      expect(await p.locator('[data-testid="preview-retry"]').count()).toBe(0);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('losing the station shows a banner and keeps the last channel list', async () => {
+    const ctx = await browser.newContext({ viewport: VIEWPORT });
+    try {
+      const p = await ctx.newPage();
+      await p.goto(station.url);
+      await p.locator('[data-testid="channel-1"]').waitFor();
+      await p.route('**/api/channels', (route) => route.abort('connectionrefused'));
+      const banner = p.locator('[data-testid="link-banner"]');
+      await banner.waitFor({ timeout: 10_000 });
+      expect(await banner.textContent()).toContain('Cannot reach the station');
+      expect(await p.locator('[data-testid="link-tally"]').textContent()).toBe('NO LINK');
+      expect(await p.locator('.row').count()).toBe(4);
+      await p.unroute('**/api/channels');
+      await banner.waitFor({ state: 'detached', timeout: 10_000 });
+    } finally {
+      await ctx.close();
+    }
+  });
+});
+
+const HEADLESS_ENTRY = resolve(REPO_ROOT, 'app/main/headless.ts');
+const HAS_HEADLESS = existsSync(HEADLESS_ENTRY);
+
+interface HeadlessStation {
+  url: string;
+  stop(): Promise<void>;
+}
+interface HeadlessModule {
+  startHeadlessStation(opts: { dataDir: string; host: string; port: number; demo: boolean }): Promise<HeadlessStation>;
+}
+
+describe.skipIf(!HAS_HEADLESS)(
+  HAS_HEADLESS ? 'console against the real headless station' : 'console against the real headless station [skipped: app/main/headless.ts does not exist yet]',
+  () => {
+    let dataDir: string;
+    let station: HeadlessStation | undefined;
+    let browser: Browser;
+    let page: Page;
+
+    beforeAll(async () => {
+      // The station serves the console from out/renderer.
+      await buildRenderer(resolve(REPO_ROOT, 'out/renderer'));
+      dataDir = await mkdtemp(join(tmpdir(), 'retrovue-station-'));
+      const mod = (await import(pathToFileURL(HEADLESS_ENTRY).href)) as HeadlessModule;
+      station = await mod.startHeadlessStation({ dataDir, host: '127.0.0.1', port: 0, demo: true });
+      browser = await launchChromium();
+      page = await browser.newPage({ viewport: VIEWPORT });
+    });
+
+    afterAll(async () => {
+      await browser?.close();
+      await station?.stop();
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    });
+
+    it('opens the console, previews a channel, and the picture moves', async () => {
+      await page.goto(station!.url);
+      const first = page.locator('.row').first();
+      await first.waitFor({ timeout: 20_000 });
+      await first.click();
+      // A demo channel's producer may start on demand: allow it time to produce a first picture.
+      await expectVideoPlaying(page, { startTimeoutMs: 45_000 });
+      expect(await page.locator('[data-testid="onair-tally"]').textContent()).toBe('ON AIR');
+      await page.waitForTimeout(500);
+      await screenshot(page, 'console.png');
+    });
+  },
+);
