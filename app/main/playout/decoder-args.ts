@@ -1,0 +1,125 @@
+/**
+ * Argument lists for the disposable per-segment DECODER ffmpeg (and the one-shot
+ * slate renderer). One process emits both streams: raw yuv420p frames on fd 3 and
+ * s16le samples on fd 4, already normalised to the channel profile, so the engine
+ * only counts bytes.
+ */
+import type { OutputProfile } from '../runtime/producer/output-profile.ts';
+import { filterValue } from './filter-escape.ts';
+
+/** The fds decoders write to (stdio indices in the child). */
+export const DECODER_VIDEO_FD = 3;
+export const DECODER_AUDIO_FD = 4;
+
+export interface DecoderArgsInput {
+  path: string;
+  /** Position in the file of the first wanted frame (ms). */
+  seekMs: number;
+  /** Frames wanted (the engine trims or pads to its exact count anyway). */
+  frames: number;
+  /** Audio samples wanted. */
+  samples: number;
+  video: boolean;
+  audio: boolean;
+  logLevel?: 'error' | 'warning' | 'info';
+}
+
+function seconds(ms: number): string {
+  return (Math.max(0, ms) / 1000).toFixed(3);
+}
+
+/** Video chain: fixed rate first (drops frames before scaling), then fit inside the profile with letterbox/pillarbox. */
+export function normaliseVideoFilter(profile: OutputProfile): string {
+  const { width: w, height: h, fpsNum, fpsDen } = profile;
+  return [
+    `fps=fps=${fpsNum}/${fpsDen}:start_time=0`,
+    `scale=${w}:${h}:force_original_aspect_ratio=decrease:force_divisible_by=2`,
+    `pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=black`,
+    'setsar=1',
+    'format=yuv420p',
+  ].join(',');
+}
+
+/** Audio chain: resample to the profile and pad/stretch to the timestamps so sound starts exactly at the seek point. */
+export function normaliseAudioFilter(profile: OutputProfile): string {
+  const layout = profile.audioChannels === 1 ? 'mono' : profile.audioChannels === 2 ? 'stereo' : `${profile.audioChannels}c`;
+  return [
+    `aresample=${profile.audioSampleRate}:async=1:first_pts=0`,
+    `aformat=sample_fmts=s16:sample_rates=${profile.audioSampleRate}:channel_layouts=${layout}`,
+  ].join(',');
+}
+
+export function buildDecoderArgs(profile: OutputProfile, input: DecoderArgsInput): string[] {
+  if (!input.video && !input.audio) throw new Error('decoder needs at least one of video/audio');
+  const args = ['-hide_banner', '-nostdin', '-loglevel', input.logLevel ?? 'warning'];
+  // Input seeking: ffmpeg jumps to the keyframe before and discards up to the exact point.
+  if (input.seekMs > 0) args.push('-ss', seconds(input.seekMs));
+  args.push('-i', input.path);
+  // One frame of slack so the engine trims rather than pads at the segment's end.
+  const frameMs = (1000 * profile.fpsDen) / profile.fpsNum;
+  if (input.video) {
+    args.push(
+      '-map', '0:v:0',
+      '-vf', normaliseVideoFilter(profile),
+      '-frames:v', String(input.frames + 1),
+      '-f', 'rawvideo',
+      '-pix_fmt', 'yuv420p',
+      `pipe:${DECODER_VIDEO_FD}`,
+    );
+  }
+  if (input.audio) {
+    const durMs = (input.samples * 1000) / profile.audioSampleRate + frameMs;
+    args.push(
+      '-map', '0:a:0',
+      '-af', normaliseAudioFilter(profile),
+      '-t', seconds(durMs),
+      '-f', 's16le',
+      '-ar', String(profile.audioSampleRate),
+      '-ac', String(profile.audioChannels),
+      `pipe:${DECODER_AUDIO_FD}`,
+    );
+  }
+  return args;
+}
+
+export interface SlateArgsInput {
+  caption: string;
+  /** A font file; without one the slate is rendered without text. */
+  fontFile?: string;
+  logLevel?: 'error' | 'warning' | 'info';
+}
+
+/**
+ * One raw frame of a slate in the channel's own format. The caption is escaped for
+ * the filtergraph and drawn literally (expansion=none), so any text is safe.
+ */
+export function buildSlateArgs(profile: OutputProfile, input: SlateArgsInput): string[] {
+  const { width: w, height: h } = profile;
+  const filters = ['format=yuv420p'];
+  if (input.fontFile && input.caption.trim() !== '') {
+    const size = Math.max(10, Math.round(h / 14));
+    filters.unshift(
+      [
+        'drawtext=expansion=none',
+        `fontfile=${filterValue(input.fontFile)}`,
+        `text=${filterValue(input.caption)}`,
+        'fontcolor=white',
+        `fontsize=${size}`,
+        'x=(w-text_w)/2',
+        'y=(h-text_h)/2',
+      ].join(':'),
+    );
+  }
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel', input.logLevel ?? 'warning',
+    '-f', 'lavfi',
+    '-i', `color=c=0x202a44:s=${w}x${h}:r=1`,
+    '-frames:v', '1',
+    '-vf', filters.join(','),
+    '-f', 'rawvideo',
+    '-pix_fmt', 'yuv420p',
+    `pipe:${DECODER_VIDEO_FD}`,
+  ];
+}

@@ -1,0 +1,68 @@
+/**
+ * Argument list for a channel's long-lived ENCODER ffmpeg.
+ *
+ * Inputs are raw frames on stdin (pipe:0) and raw s16le samples on fd 3, both at
+ * fixed rates, so the encoder's timestamps come from counting frames and samples:
+ * audio and video cannot drift and segment boundaries are invisible to it.
+ * Output is H.264 + AAC in MPEG-TS on stdout, tuned for low start latency.
+ */
+import type { OutputProfile } from '../runtime/producer/output-profile.ts';
+
+export interface EncoderArgsOptions {
+  /** libx264 preset; veryfast or faster keeps a 2-core box real time. */
+  preset?: 'ultrafast' | 'superfast' | 'veryfast';
+  logLevel?: 'error' | 'warning' | 'info';
+}
+
+/** Frames per GOP for the profile (keyframe every gopSeconds, at least 1 frame). */
+export function gopFrames(profile: OutputProfile): number {
+  return Math.max(1, Math.round((profile.gopSeconds * profile.fpsNum) / profile.fpsDen));
+}
+
+export function buildEncoderArgs(profile: OutputProfile, opts: EncoderArgsOptions = {}): string[] {
+  if (profile.gopSeconds > 2) throw new Error(`gopSeconds must be ≤ 2, got ${profile.gopSeconds}`);
+  const gop = String(gopFrames(profile));
+  const vk = `${profile.videoBitrateKbps}k`;
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel', opts.logLevel ?? 'warning',
+    // Raw inputs need no probing; without these ffmpeg waits ~1 s for audio before it starts.
+    '-probesize', '32',
+    '-analyzeduration', '0',
+    '-f', 'rawvideo',
+    '-pix_fmt', 'yuv420p',
+    '-s', `${profile.width}x${profile.height}`,
+    '-framerate', `${profile.fpsNum}/${profile.fpsDen}`,
+    '-thread_queue_size', '64',
+    '-i', 'pipe:0',
+    '-probesize', '32',
+    '-analyzeduration', '0',
+    '-f', 's16le',
+    '-ar', String(profile.audioSampleRate),
+    '-ac', String(profile.audioChannels),
+    '-thread_queue_size', '256',
+    '-i', 'pipe:3',
+    '-map', '0:v:0',
+    '-map', '1:a:0',
+    '-c:v', 'libx264',
+    '-preset', opts.preset ?? 'veryfast',
+    '-tune', 'zerolatency',
+    '-pix_fmt', 'yuv420p',
+    '-b:v', vk,
+    '-maxrate', vk,
+    '-bufsize', `${profile.videoBitrateKbps * 2}k`,
+    '-g', gop,
+    '-keyint_min', gop,
+    '-sc_threshold', '0',
+    '-c:a', 'aac',
+    '-b:a', `${profile.audioBitrateKbps}k`,
+    '-ar', String(profile.audioSampleRate),
+    '-ac', String(profile.audioChannels),
+    '-f', 'mpegts',
+    '-muxdelay', '0',
+    '-muxpreload', '0',
+    '-flush_packets', '1',
+    'pipe:1',
+  ];
+}
