@@ -288,6 +288,8 @@ export class FanoutBuffer extends EventEmitter<FanoutEvents> {
       source.off('error', onError);
     };
     if (source.readableEnded || source.destroyed) process.nextTick(() => this.onSourceEnd(source, undefined));
+    // A 'data' listener does not restart a stream someone paused explicitly; the fanout needs it flowing.
+    else source.resume();
   }
 
   /** Stop consuming the current source without ending viewers or touching the source. */
