@@ -307,7 +307,7 @@ function LivePreview({ channel }: { channel: ChannelStatusDto }) {
               <span>{stats.width}×{stats.height}</span>
               {stats.fps !== null && <span>{stats.fps.toFixed(stats.fps % 1 ? 2 : 0)} fps</span>}
               {stats.latencyMs !== null && <span>buf {Math.round(stats.latencyMs)} ms</span>}
-              {stats.kbps !== null && <span>{Math.round(stats.kbps)} kb/s</span>}
+              {stats.kbps !== null && stats.kbps > 0 && <span>{Math.round(stats.kbps)} kb/s</span>}
               <span>drop {stats.dropped}</span>
             </>
           ) : (
@@ -317,7 +317,24 @@ function LivePreview({ channel }: { channel: ChannelStatusDto }) {
       </div>
 
       <ProgramInfo channel={channel} live={live} />
-      <div className="preview__url mono" title="Stream address (MPEG-TS over HTTP)">{channel.streamUrl}</div>
+      <dl className="details">
+        <div>
+          <dt>MODE</dt>
+          <dd>{channel.mode}</dd>
+        </div>
+        <div>
+          <dt>PRODUCER</dt>
+          <dd>{channel.producerStatus}</dd>
+        </div>
+        <div>
+          <dt>VIEWERS</dt>
+          <dd className="mono">{channel.viewerCount}</dd>
+        </div>
+        <div className="details__wide">
+          <dt>STREAM (MPEG-TS)</dt>
+          <dd className="mono" title={channel.streamUrl}>{channel.streamUrl}</dd>
+        </div>
+      </dl>
     </section>
   );
 }
@@ -337,6 +354,9 @@ export function Preview() {
         <div className="monitor">
           <SignalSlate label={selected === null ? 'SELECT A CHANNEL' : 'NOT LISTED'} />
         </div>
+        <p className="idle-help">
+          Click a channel to watch it live here, or type its number (<kbd>1</kbd> <kbd>2</kbd> …). <kbd>Esc</kbd> clears the preview.
+        </p>
       </section>
     );
   }
