@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { resolveFfmpegBinaries, type FfmpegBinaries } from './ffmpeg-binaries.ts';
 import { filterValue } from '../playout/filter-escape.ts';
-import { findSystemFont } from '../playout/system-font.ts';
+import { findCaptionFont } from '../playout/caption-font.ts';
 
 export interface ClipOptions {
   seconds: number;
@@ -164,7 +164,7 @@ export async function makeChapterClip(file: string, opts: ClipOptions & { chapte
 
 /** (d) A clip with burnt-in title text (if a system font exists) and a tone. */
 export async function makeTitleClip(file: string, opts: ClipOptions & { title: string; background?: string }): Promise<string> {
-  const font = findSystemFont();
+  const font = findCaptionFont();
   const h = opts.height ?? 180;
   const text = font
     ? `drawtext=expansion=none:fontfile=${filterValue(font)}:text=${filterValue(opts.title)}:fontcolor=white:fontsize=${Math.round(h / 8)}:x=(w-text_w)/2:y=(h-text_h)/2`

@@ -24,7 +24,7 @@ import { buildEncoderArgs, type EncoderArgsOptions } from './encoder-args.ts';
 import { OwnedProcess, RingLog, describeExit, type PlayoutLogger } from './ffmpeg-process.ts';
 import { FrameTimeline, blackYuv420pFrame, yuv420pFrameBytes } from './frame-timeline.ts';
 import { SegmentDecoder } from './segment-decoder.ts';
-import { findSystemFont } from './system-font.ts';
+import { findCaptionFont } from './caption-font.ts';
 
 export interface PlayoutEngineOptions {
   profile: OutputProfile;
@@ -185,7 +185,7 @@ export class PlayoutEngine extends EventEmitter {
     this.firstFrameTimeoutMs = opts.firstFrameTimeoutMs ?? 4000;
     this.startTimeoutMs = opts.startTimeoutMs ?? 10_000;
     this.encoderPreset = opts.encoderPreset;
-    this.fontFile = opts.fontFile === undefined ? findSystemFont() : opts.fontFile;
+    this.fontFile = opts.fontFile === undefined ? findCaptionFont() : opts.fontFile;
     this.maxOutputBufferBytes = opts.maxOutputBufferBytes ?? 16 * 1024 * 1024;
     const { width, height, fpsNum, fpsDen, audioChannels } = this.profile;
     const leadFrames = Math.ceil((this.leadMs * fpsNum) / (1000 * fpsDen));
