@@ -8,6 +8,11 @@ describe('player errors in plain words', () => {
     expect(describePlayerError(3, 'NetworkError', 'HttpStatusCodeInvalid', { code: 404 }).message).toBe('Channel 3 is off the air: the station has no live stream for it right now.');
     expect(describePlayerError(5, 'NetworkError', 'HttpStatusCodeInvalid', { code: 500 }).message).toContain('failed while starting');
   });
+  it('station sentences read as clauses after the channel', () => {
+    expect(describePlayerError(7, 'NetworkError', 'HttpStatusCodeInvalid', { code: 404 }, { error: 'There is no channel 7.' }).message).toBe('Channel 7 is off the air: there is no channel 7.');
+    expect(describePlayerError(7, 'NetworkError', 'HttpStatusCodeInvalid', { code: 503 }, { error: 'FFmpeg crashed' }).message).toBe('Channel 7 is off the air: FFmpeg crashed.');
+    expect(describePlayerError(7, 'NetworkError', 'HttpStatusCodeInvalid', { code: 503 }, { error: 'RetroVue is busy.' }).message).toBe('Channel 7 is off the air: RetroVue is busy.');
+  });
   it('network loss and early end are retryable', () => {
     expect(describePlayerError(2, 'NetworkError', 'Exception', { msg: 'Failed to fetch' })).toMatchObject({ retryable: true, message: 'Channel 2 is off the air: the console lost its connection to the station (Failed to fetch).' });
     expect(describePlayerError(2, 'NetworkError', 'UnrecoverableEarlyEof', undefined).message).toBe('Channel 2 went off the air: the station stopped sending the stream.');

@@ -47,6 +47,13 @@ function httpReason(status: number): string {
   }
 }
 
+/** A station sentence ("There is no channel 7.") as a clause after a colon ("there is no channel 7"). */
+export function asClause(sentence: string): string {
+  const trimmed = sentence.trim().replace(/[.!]+$/, '');
+  // Lower-case a leading capital unless it starts an acronym or a name like "RetroVue".
+  return /^[A-Z][a-z]/.test(trimmed) && !/^[A-Z][a-z]+[A-Z]/.test(trimmed) ? trimmed.charAt(0).toLowerCase() + trimmed.slice(1) : trimmed;
+}
+
 /**
  * Describe a player error. `serverError` is the station's own ApiError body for an HTTP
  * failure when the console could read it; it is the most specific explanation available.
@@ -62,8 +69,8 @@ export function describePlayerError(
   if (type === 'NetworkError') {
     if (detail === 'HttpStatusCodeInvalid') {
       const status = info?.code ?? 0;
-      const why = serverError?.error || httpReason(status);
-      return { message: `${ch} is off the air: ${why.replace(/\.$/, '')}.`, code: status ? `HTTP ${status}` : undefined, hint: serverError?.hint, retryable: true };
+      const why = serverError?.error ? asClause(serverError.error) : httpReason(status);
+      return { message: `${ch} is off the air: ${why}.`, code: status ? `HTTP ${status}` : undefined, hint: serverError?.hint, retryable: true };
     }
     if (detail === 'ConnectingTimeout') {
       return { message: `${ch} is off the air: the station did not start sending the stream in time.`, retryable: true };
