@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { createCliContext } from './cli-context.ts';
 import { registerChannelCommands } from './channel-commands.ts';
 import { registerLibraryCommands } from './library-commands.ts';
+import { registerServeCommands } from './serve-commands.ts';
 
 export function buildCli(): Command {
   const program = new Command('retrovue')
@@ -14,6 +15,7 @@ export function buildCli(): Command {
   const ctx = createCliContext(() => program.opts<{ data?: string; json?: boolean }>());
   registerLibraryCommands(program, ctx);
   registerChannelCommands(program, ctx);
+  registerServeCommands(program, ctx);
   return program;
 }
 

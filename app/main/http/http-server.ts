@@ -47,7 +47,7 @@ const channelParam = z.object({ number: z.string().regex(/^\d{1,4}$/, 'expected 
 const nowQuery = z.object({ at: z.iso.datetime({ offset: true, message: 'expected an ISO-8601 time with offset, e.g. 2026-11-21T06:00:00-05:00' }).optional() }).strict();
 
 export async function createHttpServer(opts: HttpServerOptions): Promise<FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>> {
-  const app = Fastify({ loggerInstance: opts.logger.child({ component: 'http' }), disableRequestLogging: true, forceCloseConnections: true });
+  const app = Fastify({ loggerInstance: opts.logger.child({ component: 'http' }), forceCloseConnections: true });
   const { director } = opts;
 
   app.setNotFoundHandler((req, reply) => fail(reply, 404, `Nothing at ${req.method} ${req.url}.`, 'See /iptv/channels.m3u for streams and /api/channels for status.'));

@@ -17,7 +17,7 @@ const schedule: ScheduleReader = {
     const i = Math.floor((at - T0) / 600_000);
     return { event: ev(i), offsetMs: at - ev(i).startMs };
   },
-  upcoming(_n, from, until) {
+  playlog(_n, from, until) {
     const out: PlaylogEvent[] = [];
     for (let i = Math.floor((from - T0) / 600_000); ev(i).startMs < until; i++) out.push(ev(i));
     return out;
@@ -193,7 +193,7 @@ describe('ChannelManager', () => {
     await expect(off.tuneIn()).rejects.toThrow(/disabled/);
     const empty = new ChannelManager({
       channel: { uuid: 'u', number: 3, name: 'Empty', timezone: 'UTC', enabled: true },
-      clock, schedule: { onAir: () => null, upcoming: () => [] }, profile: DEFAULT_PROFILE, createProducer: () => new FakeProducer(Promise.resolve()), logger: silentLogger(),
+      clock, schedule: { onAir: () => null, playlog: () => [] }, profile: DEFAULT_PROFILE, createProducer: () => new FakeProducer(Promise.resolve()), logger: silentLogger(),
     });
     await expect(empty.tuneIn()).rejects.toThrow(/nothing is scheduled/);
   });

@@ -202,7 +202,7 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
   private async startProducer(kind: ProducerKind): Promise<void> {
     const now = this.opts.clock.nowMs();
     const lookahead = this.opts.lookaheadMs ?? 120_000;
-    const events = this.opts.schedule.upcoming(this.channel.number, now, now + lookahead);
+    const events = this.opts.schedule.playlog(this.channel.number, now, now + lookahead);
     const segments = segmentsFrom(events, now);
     if (segments.length === 0 || (segments[0]?.startMs ?? Infinity) > now) {
       this.setStatus('error', `nothing is scheduled on channel ${this.channel.number} at ${new Date(now).toISOString()}; build its schedule`);
@@ -257,7 +257,7 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
     const now = this.opts.clock.nowMs();
     const lookahead = this.opts.lookaheadMs ?? 120_000;
     if (state.queuedUntilMs >= now + lookahead / 2) return;
-    const events = this.opts.schedule.upcoming(this.channel.number, state.queuedUntilMs, now + lookahead).filter((e) => e.startMs >= state.queuedUntilMs);
+    const events = this.opts.schedule.playlog(this.channel.number, state.queuedUntilMs, now + lookahead).filter((e) => e.startMs >= state.queuedUntilMs);
     if (events.length > 0) producer.enqueue(segmentsFrom(events, state.queuedUntilMs));
   }
 

@@ -7,5 +7,5 @@ import type { OnAir, PlaylogEvent } from '../schedule/types.ts';
 export interface ScheduleReader {
   onAir(channelNumber: number, atMs: number): OnAir | null;
   /** Events overlapping [fromMs, untilMs), in order. */
-  upcoming(channelNumber: number, fromMs: number, untilMs: number): PlaylogEvent[];
+  playlog(channelNumber: number, fromMs: number, toMs: number): PlaylogEvent[];
 }

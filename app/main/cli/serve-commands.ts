@@ -1,0 +1,82 @@
+/** `serve` (the headless station) and `demo` (create the demo station without serving). */
+import type { Command } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { createDemoStation, type DemoProgress } from '../demo/demo-station.ts';
+import { startHeadlessStation } from '../headless.ts';
+import { LibraryError } from '../library/library-errors.ts';
+import { createLogger } from '../logger.ts';
+import { printJson } from './output.ts';
+import type { CliContext } from './cli-context.ts';
+
+function demoProgressBar(enabled: boolean): { onProgress: DemoProgress; stop(): void } {
+  if (!enabled) return { onProgress: () => {}, stop: () => {} };
+  const bar = new SingleBar({ format: '{phase} [{bar}] {value}/{total} {detail}', stream: process.stderr, hideCursor: true, clearOnComplete: true });
+  let phase = '';
+  return {
+    onProgress(p, done, total, detail) {
+      const label = p === 'media' ? 'Making demo media' : p === 'scan' ? 'Probing demo media' : 'Creating channels';
+      if (label !== phase) {
+        if (phase) bar.stop();
+        bar.start(total, 0, { phase: label, detail: '' });
+        phase = label;
+      }
+      bar.update(done, { phase: label, detail: (detail ?? '').slice(-40) });
+    },
+    stop: () => phase && bar.stop(),
+  };
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new LibraryError(`--port must be a port number from 0 to 65535 (got '${value}').`);
+  return n;
+}
+
+export function registerServeCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('serve')
+    .description('run the station headless: streams, M3U, API and the console over HTTP')
+    .option('--host <host>', 'address to listen on', '0.0.0.0')
+    .option('--port <port>', 'port to listen on', '8410')
+    .option('--no-demo', 'do not create the demo station in an empty data directory')
+    .option('--linger <seconds>', 'seconds a channel stays on air after its last viewer leaves', '10')
+    .action(async (opts: { host: string; port: string; demo: boolean; linger: string }) => {
+      const linger = Number(opts.linger);
+      if (!Number.isFinite(linger) || linger < 0) throw new LibraryError(`--linger must be seconds, 0 or more (got '${opts.linger}').`);
+      const bar = demoProgressBar(Boolean(process.stderr.isTTY));
+      const running = await startHeadlessStation({
+        dataDir: ctx.dataDir(), host: opts.host, port: port(opts.port), demo: opts.demo, lingerMs: linger * 1000,
+        logger: createLogger(), onDemoProgress: bar.onProgress,
+      }).finally(() => bar.stop());
+      const info = { console: running.url, m3u: running.m3uUrl, xmltv: `${running.url}/iptv/xmltv.xml`, dataDir: ctx.dataDir(), channels: running.director.channelNumbers() };
+      if (ctx.json()) printJson(info);
+      else {
+        process.stdout.write(`RetroVue is on the air.\n  Console:  ${info.console}\n  M3U:      ${info.m3u}\n  Data:     ${info.dataDir}\n  Channels: ${info.channels.join(', ') || '(none yet: add a source and a channel)'}\n`);
+      }
+      await new Promise<void>((resolve) => {
+        const shutdown = (): void => {
+          process.stderr.write('Signing off…\n');
+          void running.stop().then(resolve);
+        };
+        process.once('SIGINT', shutdown);
+        process.once('SIGTERM', shutdown);
+      });
+    });
+
+  program
+    .command('demo')
+    .description('create the demo station (generated shows, ads, bumpers, IDs) without serving')
+    .action(() =>
+      ctx.withStation(async (st) => {
+        const bar = demoProgressBar(!ctx.json() && Boolean(process.stderr.isTTY));
+        try {
+          await createDemoStation(st, { onProgress: bar.onProgress });
+        } finally {
+          bar.stop();
+        }
+        const channels = st.channels.list();
+        if (ctx.json()) printJson({ dataDir: st.dataDir, channels });
+        else process.stdout.write(`Demo station ready in ${st.dataDir}: ${channels.map((c) => `${c.number} ${c.name}`).join(', ')}\n`);
+      }),
+    );
+}

@@ -1,0 +1,51 @@
+/**
+ * The embedded default: a small station built from generated media, so that a first
+ * `npm start` puts something on the air without the user owning any media.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEMO_LIBRARY, generateDemoMedia, type DemoItem } from '../media/demo-media.ts';
+import { importStation } from '../schedule/station-file.ts';
+import type { Station } from '../station.ts';
+
+export const DEMO_SOURCE = 'demo';
+
+export function demoStationFile(): string | null {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const p of [path.resolve(here, '../../../resources/station/demo.yaml'), path.resolve(here, '../resources/station/demo.yaml')]) {
+    if (existsSync(p)) return p;
+  }
+  return null;
+}
+
+export interface DemoProgress {
+  (phase: 'media' | 'scan' | 'channels', done: number, total: number, detail?: string): void;
+}
+
+/**
+ * Generate the demo media (if missing), scan it and define the demo channels.
+ * Idempotent: an existing demo source or existing channels are left as they are.
+ */
+export async function createDemoStation(station: Station, opts: { items?: DemoItem[]; onProgress?: DemoProgress; width?: number; height?: number } = {}): Promise<void> {
+  const dir = path.join(station.dataDir, 'demo-media');
+  await generateDemoMedia(dir, { items: opts.items, width: opts.width, height: opts.height, onProgress: (d, n, item) => opts.onProgress?.('media', d, n, item.relPath) });
+  if (!station.library.findSource(DEMO_SOURCE)) station.library.addSource(DEMO_SOURCE, dir);
+  await station.scanner.scan(DEMO_SOURCE, (p) => p.phase === 'probing' && opts.onProgress?.('scan', p.done, p.total, p.current));
+  if (station.channels.list().length > 0) return;
+  const file = demoStationFile();
+  if (file && !opts.items) {
+    importStation(station.db, station.clock, readFileSync(file, 'utf8'));
+  } else {
+    // Without the station file (or with a custom library): simple looping channels.
+    const collections = station.library.listCollections().filter((c) => c.readyCount > 0);
+    const shows = collections.filter((c) => c.name.startsWith('shows/'));
+    let number = 1;
+    for (const c of shows.length ? shows : collections.slice(0, 2)) {
+      station.channels.addLoop({ number: number++, name: `RetroVue ${c.name.replace(/^shows\//, '')}`, collection: `${DEMO_SOURCE}:${c.name}`, startMs: station.clock.nowMs() - 7 * 60_000 });
+    }
+  }
+  opts.onProgress?.('channels', 1, 1);
+}
+
+export { DEMO_LIBRARY };

@@ -1,0 +1,100 @@
+/**
+ * The station without Electron: library, schedule, channels and the LAN HTTP server
+ * (streams, M3U, API and the console). `npm start` runs this when Electron is absent,
+ * `retrovue serve` always does, and the Electron main process wraps it.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { MasterClock } from './clock/master-clock.ts';
+import { createDemoStation, type DemoProgress } from './demo/demo-station.ts';
+import type { DemoItem } from './media/demo-media.ts';
+import { createHttpServer } from './http/http-server.ts';
+import { silentLogger, type Logger } from './logger.ts';
+import { createProducerFactory } from './runtime/producer-factory.ts';
+import { DEFAULT_PROFILE, type OutputProfile } from './runtime/producer/output-profile.ts';
+import { ProgramDirector } from './runtime/program-director.ts';
+import { ScheduleService } from './schedule/schedule-service.ts';
+import { openStation, type Station } from './station.ts';
+
+export interface HeadlessOptions {
+  dataDir: string;
+  host?: string;
+  port?: number;
+  /** Create the demo station when the data directory has no channels (default true). */
+  demo?: boolean;
+  /** Custom demo library (tests use a tiny one). */
+  demoItems?: DemoItem[];
+  onDemoProgress?: DemoProgress;
+  clock?: MasterClock;
+  logger?: Logger;
+  lingerMs?: number;
+  profile?: OutputProfile;
+  consoleDir?: string | null;
+}
+
+export interface RunningStation {
+  url: string;
+  m3uUrl: string;
+  station: Station;
+  director: ProgramDirector;
+  schedule: ScheduleService;
+  stop(): Promise<void>;
+}
+
+export function defaultConsoleDir(): string | null {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const p of [path.resolve(here, '../../out/renderer'), path.resolve(here, '../renderer')]) {
+    if (existsSync(path.join(p, 'index.html'))) return p;
+  }
+  return null;
+}
+
+/** The demo and a LAN station default to 640x360: real-time x264 on a small machine. */
+export const STATION_PROFILE: OutputProfile = { ...DEFAULT_PROFILE, width: 640, height: 360, videoBitrateKbps: 1200 };
+
+export async function startHeadlessStation(opts: HeadlessOptions): Promise<RunningStation> {
+  const logger = opts.logger ?? silentLogger();
+  const station = openStation({ dataDir: opts.dataDir, clock: opts.clock, logger });
+  try {
+    if (opts.demo !== false && station.channels.list().length === 0) {
+      await createDemoStation(station, { items: opts.demoItems, onProgress: opts.onDemoProgress });
+    }
+    const schedule = new ScheduleService({ db: station.db, clock: station.clock, logger });
+    await schedule.start();
+    const director = new ProgramDirector({
+      clock: station.clock,
+      schedule,
+      profile: opts.profile ?? STATION_PROFILE,
+      createProducer: createProducerFactory({ clock: station.clock, logDir: path.join(opts.dataDir, 'logs') }),
+      logger,
+      lingerMs: opts.lingerMs,
+    });
+    director.loadChannels(station.channels.list());
+    const http = await createHttpServer({ director, schedule, clock: station.clock, logger, consoleDir: opts.consoleDir === undefined ? defaultConsoleDir() : opts.consoleDir });
+    await http.listen({ host: opts.host ?? '0.0.0.0', port: opts.port ?? 8410 });
+    const addr = http.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 8410);
+    const host = !opts.host || opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    let stopped = false;
+    return {
+      url,
+      m3uUrl: `${url}/iptv/channels.m3u`,
+      station,
+      director,
+      schedule,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        schedule.stop();
+        await director.shutdown();
+        await http.close();
+        station.close();
+      },
+    };
+  } catch (err) {
+    station.close();
+    throw err;
+  }
+}
