@@ -320,6 +320,9 @@ describe('FanoutBuffer departures', () => {
     source.end();
     await settle();
     expect(fanout.viewerCount).toBe(1);
+    const between = new CaptureSink();
+    fanout.addViewer(between); // joins while off air: waits, gets no stale GOP
+    expect(between.chunks).toHaveLength(0);
     const next = new PassThrough();
     fanout.attach(next);
     const b = synthProgram({ gops: 2, leadingAudio: 5 });
@@ -330,6 +333,7 @@ describe('FanoutBuffer departures', () => {
     expect(
       sink.data.equals(Buffer.concat([psiBefore(a.data, kfA), a.data.subarray(kfA), psiBefore(b.data, kfB), b.data.subarray(kfB)])),
     ).toBe(true);
+    expect(between.data.equals(Buffer.concat([psiBefore(b.data, kfB), b.data.subarray(kfB)]))).toBe(true);
   });
 
   it('close() ends all viewers and is idempotent', async () => {

@@ -506,6 +506,8 @@ export class FanoutBuffer extends EventEmitter<FanoutEvents> {
   private onSourceEnd(source: Readable, err: Error | undefined): void {
     if (source !== this.source || this.sourceEnded) return;
     this.sourceEnded = true;
+    // The old GOP must not greet viewers who join before the next source arrives.
+    this.invalidateCache();
     if (this.endViewersOnSourceEnd) for (const v of this.list) this.leave(v, 'source-ended', 'end');
     this.emit('sourceEnd', err);
   }
