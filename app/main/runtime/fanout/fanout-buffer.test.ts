@@ -336,6 +336,23 @@ describe('FanoutBuffer departures', () => {
     expect(between.data.equals(Buffer.concat([psiBefore(b.data, kfB), b.data.subarray(kfB)]))).toBe(true);
   });
 
+  it('detachSource() keeps viewers and the source untouched but forgets the cached GOP', async () => {
+    const { fanout, source, feed } = setup();
+    const prog = synthProgram({ gops: 2 });
+    const sink = new CaptureSink();
+    fanout.addViewer(sink);
+    await feed(prog.data);
+    expect(fanout.stats().cacheReady).toBe(true);
+    fanout.detachSource();
+    expect(fanout.stats()).toMatchObject({ cacheReady: false, sourceAttached: false, viewerCount: 1 });
+    expect(source.listenerCount('data')).toBe(0);
+    expect(source.destroyed).toBe(false);
+    expect(sink.writableEnded).toBe(false);
+    const late = new CaptureSink();
+    fanout.addViewer(late);
+    expect(late.chunks).toHaveLength(0);
+  });
+
   it('close() ends all viewers and is idempotent', async () => {
     const { fanout, source, left, feed } = setup();
     await feed(synthProgram({ gops: 1 }).data);

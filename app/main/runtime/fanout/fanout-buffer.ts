@@ -292,11 +292,16 @@ export class FanoutBuffer extends EventEmitter<FanoutEvents> {
     else source.resume();
   }
 
-  /** Stop consuming the current source without ending viewers or touching the source. */
+  /**
+   * Stop consuming the current source without ending viewers or touching the source.
+   * The cached GOP is forgotten: viewers who join before the next attach() wait for
+   * its first keyframe instead of being shown the old source's picture.
+   */
   detachSource(): void {
     this.detachListeners?.();
     this.detachListeners = null;
     this.source = null;
+    this.invalidateCache();
   }
 
   // -------------------------------------------------------------------------
