@@ -79,23 +79,25 @@ function encodeArgs(opts: ClipOptions, audio: boolean): string[] {
   return args;
 }
 
-function sources(opts: ClipOptions, videoChain: string): { args: string[]; audio: boolean } {
+/** Input arguments for the lavfi sources, and the -map arguments that must follow all inputs. */
+function sources(opts: ClipOptions, videoChain: string): { args: string[]; maps: string[]; audio: boolean } {
   const w = opts.width ?? 320;
   const h = opts.height ?? 180;
   const fps = opts.fps ?? '30';
   const args = ['-f', 'lavfi', '-i', `color=c=gray:s=${w}x${h}:r=${fps}:d=${opts.seconds},${videoChain}`];
   const audio = opts.toneHz !== null && opts.toneHz !== 0;
+  const maps = ['-map', '0:v'];
   if (audio) {
     args.push('-f', 'lavfi', '-i', `sine=frequency=${opts.toneHz ?? 440}:sample_rate=48000:duration=${opts.seconds}`);
-    args.push('-map', '0:v', '-map', '1:a');
+    maps.push('-map', '1:a');
   }
-  return { args, audio };
+  return { args, maps, audio };
 }
 
 /** (a) A clip whose every frame shows its own number as a bit pattern, with a tone. */
 export async function makeFrameNumberedClip(file: string, opts: ClipOptions): Promise<string> {
   const src = sources(opts, `format=gray,${frameNumberGeq(opts.numberOffset ?? 0)}`);
-  await ffmpeg([...src.args, ...encodeArgs(opts, src.audio), '-t', String(opts.seconds), file], opts.binaries);
+  await ffmpeg([...src.args, ...src.maps, ...encodeArgs(opts, src.audio), '-t', String(opts.seconds), file], opts.binaries);
   return file;
 }
 
@@ -154,7 +156,7 @@ export async function makeChapterClip(file: string, opts: ClipOptions & { chapte
   const src = sources(opts, `format=gray,${frameNumberGeq(opts.numberOffset ?? 0)}`);
   const metaInput = src.audio ? 2 : 1;
   await ffmpeg(
-    [...src.args, '-f', 'ffmetadata', '-i', metaFile, '-map_metadata', String(metaInput), '-map_chapters', String(metaInput), ...encodeArgs(opts, src.audio), '-t', String(opts.seconds), file],
+    [...src.args, '-f', 'ffmetadata', '-i', metaFile, ...src.maps, '-map_metadata', String(metaInput), '-map_chapters', String(metaInput), ...encodeArgs(opts, src.audio), '-t', String(opts.seconds), file],
     opts.binaries,
   );
   const { unlink } = await import('node:fs/promises');
@@ -171,7 +173,7 @@ export async function makeTitleClip(file: string, opts: ClipOptions & { title: s
     : 'null';
   const bg = /^[#0-9a-zA-Z]+$/.test(opts.background ?? '') ? opts.background! : '0x224488';
   const src = sources(opts, `drawbox=c=${bg}:t=fill,${text}`);
-  await ffmpeg([...src.args, ...encodeArgs(opts, src.audio), '-t', String(opts.seconds), file], opts.binaries);
+  await ffmpeg([...src.args, ...src.maps, ...encodeArgs(opts, src.audio), '-t', String(opts.seconds), file], opts.binaries);
   return file;
 }
 

@@ -88,6 +88,8 @@ export interface EngineStats {
   droppedOutputBytes: number;
   /** Monotonic ms from start() to the encoder's first output bytes. */
   firstBytesMs: number | null;
+  /** How far writing is behind real time (ms; negative = ahead by up to leadMs). Grows if the box cannot keep up. */
+  lagMs: number;
 }
 
 interface Slot {
@@ -100,6 +102,8 @@ interface Slot {
   failure: string | null;
   failureReported: boolean;
   lastFrame: Buffer | null;
+  /** Frames padded because the decoder was late. */
+  lateFrames: number;
   aired: boolean;
 }
 
@@ -137,6 +141,8 @@ export class PlayoutEngine extends EventEmitter {
   private readonly maxOutputBufferBytes: number;
 
   private readonly frameBytes: number;
+  /** Late frames in one slot after which health goes degraded (one second's worth). */
+  private readonly lateAlarmFrames: number;
   private readonly black: Buffer;
   private readonly silence: Buffer;
   private readonly bytesPerSample: number;
@@ -155,6 +161,10 @@ export class PlayoutEngine extends EventEmitter {
   private readonly wake = new Notifier();
   private health: EngineHealth = { status: 'running' };
   private airing: Slot | null = null;
+  /** Recent on-air changes by frame (eventId null = underrun), for currentEventId(). */
+  private changes: { frame: number; eventId: string | null }[] = [];
+  /** The last picture written, held over a late start of the next segment. */
+  private lastVideo: Buffer | null = null;
   private underrun = false;
   private outPos = 0;
   private dropping = false;
@@ -170,6 +180,7 @@ export class PlayoutEngine extends EventEmitter {
     outputBytes: 0,
     droppedOutputBytes: 0,
     firstBytesMs: null,
+    lagMs: 0,
   };
 
   constructor(opts: PlayoutEngineOptions) {
@@ -191,6 +202,7 @@ export class PlayoutEngine extends EventEmitter {
     const leadFrames = Math.ceil((this.leadMs * fpsNum) / (1000 * fpsDen));
     this.bufferFrames = Math.max(opts.bufferFrames ?? 12, leadFrames + 2);
     this.frameBytes = yuv420pFrameBytes(width, height);
+    this.lateAlarmFrames = Math.max(1, Math.round(fpsNum / fpsDen));
     this.black = blackYuv420pFrame(width, height);
     this.bytesPerSample = 2 * audioChannels;
     const rate: FrameTimeline = new FrameTimeline(0, {
@@ -209,16 +221,26 @@ export class PlayoutEngine extends EventEmitter {
   }
 
   stats(): EngineStats {
-    return { ...this.stat };
+    const lagMs = this.state === 'running' ? this.clock.monotonicMs() - this.frameDue(this.nextFrame) : 0;
+    return { ...this.stat, lagMs };
   }
 
   getHealth(): EngineHealth {
     return { ...this.health };
   }
 
-  /** eventId of the segment on air, null before start or during an underrun. */
+  /**
+   * eventId of the segment on screen now (frames are written leadMs ahead, so this
+   * lags the 'segment' event by up to leadMs). null before start or in an underrun.
+   */
   currentEventId(): string | null {
-    return this.underrun ? null : (this.airing?.seg.eventId ?? null);
+    const now = this.clock.monotonicMs();
+    let current: string | null = null;
+    for (const c of this.changes) {
+      if (this.frameDue(c.frame) > now) break;
+      current = c.eventId;
+    }
+    return current;
   }
 
   queuedUntilMs(): number {
@@ -310,6 +332,7 @@ export class PlayoutEngine extends EventEmitter {
         failure: null,
         failureReported: false,
         lastFrame: null,
+        lateFrames: 0,
         aired: false,
       });
       this.queuedUntil = Math.max(this.queuedUntil, seg.endMs);
@@ -485,15 +508,24 @@ export class PlayoutEngine extends EventEmitter {
       if (slot && !slot.aired) this.beginAiring(slot, n);
       await this.writeFrame(frame.video, frame.audio);
       if (this.state !== 'running') break;
+      this.lastVideo = frame.video;
       this.nextFrame = n + 1;
       this.stat.framesWritten++;
     }
+  }
+
+  private noteChange(frame: number, eventId: string | null): void {
+    this.changes.push({ frame, eventId });
+    // Keep the latest change that is already on screen and everything after it.
+    const now = this.clock.monotonicMs();
+    while (this.changes.length > 1 && this.frameDue(this.changes[1]!.frame) <= now) this.changes.shift();
   }
 
   private beginAiring(slot: Slot, n: number): void {
     slot.aired = true;
     this.airing = slot;
     this.underrun = false;
+    this.noteChange(n, slot.seg.eventId);
     this.emit('segment', { eventId: slot.seg.eventId, title: slot.seg.title, frame: n } satisfies SegmentAiring);
     if (!slot.failure && !slot.decoder?.failure) this.setHealth({ status: 'running' });
   }
@@ -502,6 +534,7 @@ export class PlayoutEngine extends EventEmitter {
     if (!this.underrun) {
       this.underrun = true;
       this.airing = null;
+      this.noteChange(n, null);
       this.setHealth({ status: 'degraded', detail: 'plan underrun: no segment queued, airing black' });
     }
     this.stat.underrunFrames++;
@@ -572,12 +605,23 @@ export class PlayoutEngine extends EventEmitter {
     if (d?.hasVideo && d.framesAvailable() > 0 && d.videoIndex === k) {
       video = d.takeFrame()!;
       slot.lastFrame = video;
+    } else if (slot.failure || d?.failure) {
+      // Missing or failed source: black for the rest of the slot.
+      video = this.black;
+      this.stat.paddedFrames++;
+    } else if (d?.hasVideo && !d.videoEnded) {
+      // Late decoder: hold the last picture (the previous segment's, if this one has none yet);
+      // its own frame for this slot is dropped when it arrives, so the channel keeps time.
+      video = slot.lastFrame ?? this.lastVideo ?? this.black;
+      this.stat.lateFrames++;
+      slot.lateFrames++;
+      if (slot.lateFrames === this.lateAlarmFrames) {
+        this.setHealth({ status: 'degraded', detail: `${slot.seg.eventId} (${slot.seg.title}): source is late, holding picture` });
+      }
     } else {
-      // Missing or failed source: black. Short or late: hold the last picture.
-      const failed = !!slot.failure || !!d?.failure;
-      video = failed || !slot.lastFrame ? this.black : slot.lastFrame;
-      if (d?.hasVideo && !d.videoEnded) this.stat.lateFrames++;
-      else if (slot.seg.source.type === 'file' && slot.seg.source.hasVideo) this.stat.paddedFrames++;
+      // Source shorter than its slot: hold its last picture.
+      video = slot.lastFrame ?? this.black;
+      if (slot.seg.source.type === 'file' && slot.seg.source.hasVideo) this.stat.paddedFrames++;
     }
 
     let audio: Buffer;

@@ -321,4 +321,35 @@ describe('AssetProducer (real ffmpeg)', () => {
     for (const pid of pids) expect(gone(pid)).toBe(true);
     expect(h.producer.getState()).toMatchObject({ status: 'stopped', pids: [] });
   });
+
+  it('goes to error (and ends every process) when the encoder dies', async () => {
+    const h = harness();
+    const T = clock.nowMs();
+    await h.producer.start({ channelNumber: 1, profile: PROFILE, segments: [seg('a', T - 1000, T + 5000, file(clipA))] }, T);
+    const encoderPid = h.spawned.find((s) => s.role === 'encoder')!.pid!;
+    const pids = h.producer.getState().pids;
+    const ended = new Promise<void>((resolve) => h.producer.output.once('end', () => resolve()));
+    process.kill(encoderPid, 'SIGKILL');
+    await ended;
+    expect(h.producer.health()).toMatchObject({ status: 'error', detail: expect.stringMatching(/^encoder ended \(killed by SIGKILL\)/) });
+    await h.producer.stop();
+    for (const pid of pids) expect(gone(pid)).toBe(true);
+    expect(h.producer.getState()).toMatchObject({ status: 'error', pids: [] });
+  });
+
+  it('stop() during start() leaves nothing running', async () => {
+    const h = harness();
+    const T = clock.nowMs();
+    const starting = h.producer.start({ channelNumber: 1, profile: PROFILE, segments: [seg('a', T - 1000, T + 5000, file(clipA))] }, T);
+    const outcome = starting.then(
+      () => 'started',
+      () => 'rejected',
+    );
+    await clock.sleep(50);
+    await h.producer.stop();
+    // Either way, nothing is left: a channel is fully on air or not at all.
+    expect(['started', 'rejected']).toContain(await outcome);
+    for (const s of h.spawned) expect(gone(s.pid!)).toBe(true);
+    expect(h.producer.getState().pids).toEqual([]);
+  });
 });
