@@ -16,12 +16,14 @@ const files = readdirSync(dir)
 void (async () => {
   for (const f of files) {
     console.log(`\n## ${f.replace(/\.bench\.ts$/, '')}`);
-    const mod = (await import(pathToFileURL(path.join(dir, f)).href)) as { run?: () => Promise<void> };
-    if (typeof mod.run !== 'function') {
+    const mod = (await import(pathToFileURL(path.join(dir, f)).href)) as Record<string, unknown>;
+    // Each bench file exports run() (or one run…() function) that prints its figures.
+    const entry = (typeof mod.run === 'function' ? mod.run : Object.entries(mod).find(([k, v]) => k.startsWith('run') && typeof v === 'function')?.[1]) as (() => Promise<void>) | undefined;
+    if (!entry) {
       console.log('(no run() export; skipped)');
       continue;
     }
-    await mod.run();
+    await entry();
   }
 })().catch((err: unknown) => {
   console.error(err);
