@@ -1,0 +1,497 @@
+/**
+ * The station file: channels, their plans (zones) and break pools as YAML, so a
+ * station can be versioned in git. Validated by a zod schema whose errors name the
+ * bad field's path (`channels[1].zones[0].start: expected HH:MM`); the same schema
+ * is exported as JSON Schema for editors.
+ */
+import { randomUUID } from 'node:crypto';
+import { eq, inArray } from 'drizzle-orm';
+import { parseDocument, stringify } from 'yaml';
+import { z } from 'zod';
+import type { MasterClock } from '../clock/master-clock.ts';
+import { isValidTimeZone } from '../clock/zoned-time.ts';
+import type { Db } from '../db/database.ts';
+import { assets, channels, collections, schedulePlans, schedulePoolItems, scheduleZoneItems, scheduleZones, sources } from '../db/schema/index.ts';
+import { parseDate } from './time.ts';
+import { DEFAULT_BREAK_RULES, type PoolRole, type ZoneContentType } from './types.ts';
+
+const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+const hhmm = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'expected HH:MM');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+
+/** A collection (by name, `*` wildcards allowed) or one asset (by path), optionally within a source. */
+const Ref = z
+  .object({
+    source: z.string().min(1).optional().describe('Source name, when collection names repeat across sources'),
+    collection: z.string().min(1).optional().describe('Collection name, e.g. "shows/Space Patrol"; * matches any text'),
+    series: z.string().min(1).optional().describe('Only the episodes of this series in the collection'),
+    path: z.string().min(1).optional().describe('One asset, by its path (absolute, or relative to its source)'),
+  })
+  .strict();
+
+const PoolRef = Ref.extend({
+  cooldownMinutes: z.number().min(0).optional().describe('Minimum time between two airings of the same spot'),
+}).strict();
+
+const Zone = z
+  .object({
+    name: z.string().min(1),
+    start: hhmm.describe('Local start time'),
+    end: hhmm.describe('Local end time; equal to start = the whole broadcast day'),
+    days: z.array(z.enum(WEEKDAYS)).optional().describe('Weekdays of the broadcast day; omitted = every day'),
+    from: isoDate.optional().describe('First broadcast date the zone applies to'),
+    to: isoDate.optional().describe('Last broadcast date the zone applies to'),
+    priority: z.number().int().optional().describe('Higher wins where zones overlap'),
+    play: z.enum(['series', 'random', 'movies', 'asset']).describe('series: episodes in order; random: seeded shuffle; movies: pool spanning blocks; asset: one asset'),
+    sources: z.array(Ref).min(1, 'expected at least one source'),
+    midBreaks: z.number().int().min(0).max(20).optional().describe('Mid-program breaks for programs without chapter markers'),
+  })
+  .strict();
+
+const Breaks = z
+  .object({
+    perHour: z.number().int().min(0).max(12).optional(),
+    marginMinutes: z.number().min(0).max(30).optional(),
+    minBreakSeconds: z.number().min(0).max(600).optional(),
+    cooldownMinutes: z.number().min(0).optional(),
+    maxPromos: z.number().int().min(0).max(10).optional(),
+  })
+  .strict();
+
+const Pools = z
+  .object({
+    commercials: z.array(PoolRef).optional(),
+    promos: z.array(PoolRef).optional(),
+    ids: z.array(PoolRef).optional().describe('Station IDs'),
+    bumpers: z
+      .object({ pre: z.array(PoolRef).optional(), post: z.array(PoolRef).optional() })
+      .strict()
+      .optional(),
+    filler: z.array(PoolRef).optional(),
+  })
+  .strict();
+
+const Channel = z
+  .object({
+    number: z.number().int().min(1).max(9999),
+    name: z.string().min(1),
+    timezone: z.string().min(1).describe('IANA zone, e.g. America/New_York'),
+    enabled: z.boolean().optional(),
+    grid: z.union([z.literal(15), z.literal(30), z.literal(60)]).optional().describe('Grid block in minutes (default 30)'),
+    broadcastDayStart: hhmm.optional().describe('Local time the broadcast day starts (default 06:00)'),
+    seed: z.number().int().min(0).max(4294967295).optional(),
+    loop: z
+      .object({
+        collection: z.string().min(1),
+        source: z.string().min(1).optional(),
+        epoch: z.string().min(1).optional().describe('ISO-8601 instant the loop started'),
+      })
+      .strict()
+      .optional()
+      .describe('Loop a collection in order instead of following zones'),
+    breaks: Breaks.optional(),
+    zones: z.array(Zone).optional(),
+    pools: Pools.optional(),
+  })
+  .strict();
+
+export const StationSchema = z
+  .object({
+    version: z.literal(1).optional(),
+    channels: z.array(Channel),
+  })
+  .strict()
+  .superRefine((doc, ctx) => {
+    const seen = new Map<number, number>();
+    (Array.isArray(doc.channels) ? doc.channels : []).forEach((c, i) => {
+      if (!c || typeof c !== 'object') return;
+      if (typeof c.number === 'number') {
+        if (seen.has(c.number)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'number'], message: `channel ${c.number} is defined twice (also channels[${seen.get(c.number)}])` });
+        seen.set(c.number, i);
+      }
+      if (typeof c.timezone === 'string' && !isValidTimeZone(c.timezone)) {
+        ctx.addIssue({ code: 'custom', path: ['channels', i, 'timezone'], message: `unknown time zone '${c.timezone}'` });
+      }
+      if (c.loop && c.zones?.length) ctx.addIssue({ code: 'custom', path: ['channels', i, 'loop'], message: 'a channel has either loop or zones, not both' });
+      if (c.loop?.epoch !== undefined && !Number.isFinite(Date.parse(c.loop.epoch))) {
+        ctx.addIssue({ code: 'custom', path: ['channels', i, 'loop', 'epoch'], message: 'expected an ISO-8601 instant' });
+      }
+      (c.zones ?? []).forEach((zn, j) => {
+        if (!zn || typeof zn !== 'object') return;
+        if (zn.from !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(zn.from) && !parseDate(zn.from)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'zones', j, 'from'], message: 'not a calendar date' });
+        if (zn.to !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(zn.to) && !parseDate(zn.to)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'zones', j, 'to'], message: 'not a calendar date' });
+        if (zn.from && zn.to && zn.from > zn.to) ctx.addIssue({ code: 'custom', path: ['channels', i, 'zones', j, 'to'], message: `ends before it starts (${zn.from})` });
+        if (zn.start === '24:00') ctx.addIssue({ code: 'custom', path: ['channels', i, 'zones', j, 'start'], message: 'expected HH:MM before 24:00' });
+        (zn.sources ?? []).forEach((r, k) => checkRef(ctx, r, ['channels', i, 'zones', j, 'sources', k]));
+      });
+      for (const [key, list] of Object.entries(c.pools ?? {})) {
+        if (key === 'bumpers' && list && !Array.isArray(list)) {
+          for (const [side, l] of Object.entries(list)) (Array.isArray(l) ? l : []).forEach((r, k) => checkRef(ctx, r, ['channels', i, 'pools', 'bumpers', side, k]));
+        } else if (Array.isArray(list)) list.forEach((r, k) => checkRef(ctx, r, ['channels', i, 'pools', key, k]));
+      }
+    });
+  });
+
+function checkRef(ctx: z.RefinementCtx, r: unknown, path: Array<string | number>): void {
+  if (!r || typeof r !== 'object') return;
+  const ref = r as { collection?: string; path?: string; series?: string };
+  if ((ref.collection === undefined) === (ref.path === undefined)) ctx.addIssue({ code: 'custom', path, message: 'expected exactly one of collection or path' });
+  else if (ref.series !== undefined && ref.path !== undefined) ctx.addIssue({ code: 'custom', path: [...path, 'series'], message: 'series applies to a collection, not a path' });
+}
+
+export type StationDoc = z.input<typeof StationSchema>;
+export type StationChannel = z.input<typeof Channel>;
+export type StationRef = z.input<typeof Ref>;
+export type StationPoolRef = z.input<typeof PoolRef>;
+
+export class StationFileError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`station file is not valid:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out || '(root)';
+}
+
+/** JSON Schema of the station file, for editors and `resources/station/station.schema.json`. */
+export function stationJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(StationSchema, { io: 'input', unrepresentable: 'any' }),
+    title: 'RetroVue station file',
+  } as Record<string, unknown>;
+}
+
+/** Parse and validate YAML (or JSON) text; throws StationFileError listing every problem by path. */
+export function parseStation(text: string): StationDoc {
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) throw new StationFileError(doc.errors.map((e) => `yaml: ${e.message.split('\n')[0]}`));
+  return validateStation(doc.toJS());
+}
+
+export function validateStation(value: unknown): StationDoc {
+  const r = StationSchema.safeParse(value);
+  if (!r.success) throw new StationFileError(r.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`));
+  return value as StationDoc;
+}
+
+// ---------------------------------------------------------------------- import
+
+interface CollectionLite {
+  id: number;
+  name: string;
+  relPath: string;
+  sourceName: string;
+}
+
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+}
+
+class RefResolver {
+  private readonly collections: CollectionLite[];
+  constructor(private readonly db: Db) {
+    this.collections = db
+      .select({ id: collections.id, name: collections.name, relPath: collections.relPath, sourceName: sources.name })
+      .from(collections)
+      .innerJoin(sources, eq(collections.sourceId, sources.id))
+      .all()
+      .sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id);
+  }
+  collectionsFor(name: string, source: string | undefined): CollectionLite[] {
+    const inSource = this.collections.filter((c) => source === undefined || c.sourceName === source);
+    if (name.includes('*')) {
+      const re = globToRegExp(name);
+      return inSource.filter((c) => re.test(c.name));
+    }
+    const exact = inSource.filter((c) => c.name === name);
+    return exact.length > 0 ? exact : inSource.filter((c) => c.relPath === name);
+  }
+  asset(path: string, source: string | undefined): number | null {
+    const rows = this.db
+      .select({ id: assets.id, path: assets.path, relPath: assets.relPath, sourceName: sources.name })
+      .from(assets)
+      .innerJoin(sources, eq(assets.sourceId, sources.id))
+      .where(eq(assets.path, path))
+      .all();
+    const byRel =
+      rows.length > 0
+        ? rows
+        : this.db
+            .select({ id: assets.id, path: assets.path, relPath: assets.relPath, sourceName: sources.name })
+            .from(assets)
+            .innerJoin(sources, eq(assets.sourceId, sources.id))
+            .where(eq(assets.relPath, path))
+            .all();
+    const hit = byRel.filter((r) => source === undefined || r.sourceName === source);
+    return hit[0]?.id ?? null;
+  }
+  nameOf(collectionId: number): { collection: string; source?: string } | null {
+    const c = this.collections.find((x) => x.id === collectionId);
+    if (!c) return null;
+    const ambiguous = this.collections.filter((x) => x.name === c.name).length > 1;
+    return ambiguous ? { source: c.sourceName, collection: c.name } : { collection: c.name };
+  }
+}
+
+interface ResolvedRef {
+  collectionId: number | null;
+  assetId: number | null;
+  series: string | null;
+  cooldownMs: number | null;
+}
+
+export interface ImportOptions {
+  /** Drop references that match nothing (with a warning) instead of failing. */
+  lenient?: boolean;
+}
+
+export interface ImportResult {
+  channels: Array<{ number: number; action: 'created' | 'updated' }>;
+  warnings: string[];
+}
+
+/**
+ * Create or update the channels of a station file (matched by number) and replace
+ * their plans and pools. Built days are kept: the ScheduleService rebuilds what
+ * changed after its locked window. All or nothing.
+ */
+export function importStation(db: Db, clock: MasterClock, input: string | StationDoc, options: ImportOptions = {}): ImportResult {
+  const doc = typeof input === 'string' ? parseStation(input) : validateStation(input);
+  const resolver = new RefResolver(db);
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const missing = (where: string, what: string): void => {
+    (options.lenient ? warnings : problems).push(`${where}: ${what}`);
+  };
+  const resolveRefs = (refs: StationPoolRef[] | undefined, where: string, expand: 'each' | 'all'): ResolvedRef[][] => {
+    const out: ResolvedRef[][] = [];
+    (refs ?? []).forEach((r, k) => {
+      const at = `${where}[${k}]`;
+      const cooldownMs = r.cooldownMinutes !== undefined ? Math.round(r.cooldownMinutes * 60_000) : null;
+      if (r.path !== undefined) {
+        const id = resolver.asset(r.path, r.source);
+        if (id === null) missing(at, `no asset with path '${r.path}'`);
+        else out.push([{ collectionId: null, assetId: id, series: null, cooldownMs }]);
+        return;
+      }
+      const found = resolver.collectionsFor(r.collection as string, r.source);
+      if (found.length === 0) {
+        missing(at, `no collection named '${r.collection}'${r.source ? ` in source '${r.source}'` : ''}`);
+        return;
+      }
+      if (!r.collection?.includes('*') && found.length > 1) {
+        problems.push(`${at}: collection '${r.collection}' exists in several sources (${found.map((f) => f.sourceName).join(', ')}); add source`);
+        return;
+      }
+      const refsFound = found.map((f) => ({ collectionId: f.id, assetId: null, series: r.series ?? null, cooldownMs }));
+      if (expand === 'each') out.push(...refsFound.map((x) => [x]));
+      else out.push(refsFound);
+    });
+    return out;
+  };
+
+  const now = clock.nowMs();
+  const plans = doc.channels.map((c, i) => {
+    const base = `channels[${i}]`;
+    let loopCollectionId: number | null = null;
+    if (c.loop) {
+      const found = resolver.collectionsFor(c.loop.collection, c.loop.source);
+      if (found.length !== 1) {
+        problems.push(`${base}.loop.collection: ${found.length === 0 ? `no collection named '${c.loop.collection}'` : `'${c.loop.collection}' is ambiguous; add source`}`);
+      } else loopCollectionId = (found[0] as CollectionLite).id;
+    }
+    const zones = (c.zones ?? []).map((zn, j) => ({
+      zn,
+      refs: resolveRefs(zn.sources, `${base}.zones[${j}].sources`, 'all').flat(),
+    }));
+    zones.forEach(({ zn, refs }, j) => {
+      if (refs.length === 0 && options.lenient) warnings.push(`${base}.zones[${j}]: zone '${zn.name}' has no sources left; its time will air filler`);
+    });
+    const pools: Array<[PoolRole, ResolvedRef[]]> = [
+      ['commercial', resolveRefs(c.pools?.commercials, `${base}.pools.commercials`, 'all').flat()],
+      ['promo', resolveRefs(c.pools?.promos, `${base}.pools.promos`, 'all').flat()],
+      ['station_id', resolveRefs(c.pools?.ids, `${base}.pools.ids`, 'all').flat()],
+      ['bumper_pre', resolveRefs(c.pools?.bumpers?.pre, `${base}.pools.bumpers.pre`, 'all').flat()],
+      ['bumper_post', resolveRefs(c.pools?.bumpers?.post, `${base}.pools.bumpers.post`, 'all').flat()],
+      ['filler', resolveRefs(c.pools?.filler, `${base}.pools.filler`, 'all').flat()],
+    ];
+    return { c, loopCollectionId, zones, pools };
+  });
+  if (problems.length > 0) throw new StationFileError(problems);
+
+  const result: ImportResult = { channels: [], warnings };
+  db.transaction((tx) => {
+    for (const { c, loopCollectionId, zones, pools } of plans) {
+      const existing = tx.select().from(channels).where(eq(channels.number, c.number)).get();
+      const values = {
+        name: c.name,
+        timezone: c.timezone,
+        enabled: c.enabled ?? true,
+        planKind: c.loop ? ('loop' as const) : ('schedule' as const),
+        loopCollectionId,
+        loopEpochMs: c.loop ? (c.loop.epoch !== undefined ? Date.parse(c.loop.epoch) : (existing?.loopEpochMs ?? now)) : (existing?.loopEpochMs ?? null),
+        gridMinutes: c.grid ?? 30,
+        broadcastDayStart: c.broadcastDayStart ?? '06:00',
+      };
+      let channelId: number;
+      if (existing) {
+        tx.update(channels).set(values).where(eq(channels.id, existing.id)).run();
+        channelId = existing.id;
+        result.channels.push({ number: c.number, action: 'updated' });
+      } else {
+        channelId = tx
+          .insert(channels)
+          .values({ ...values, uuid: randomUUID(), number: c.number, createdAtMs: now })
+          .returning({ id: channels.id })
+          .get().id;
+        result.channels.push({ number: c.number, action: 'created' });
+      }
+      tx.delete(schedulePoolItems).where(eq(schedulePoolItems.channelId, channelId)).run();
+      tx.delete(schedulePlans).where(eq(schedulePlans.channelId, channelId)).run();
+      if (c.loop) continue;
+      const b = c.breaks ?? {};
+      const planId = tx
+        .insert(schedulePlans)
+        .values({
+          channelId,
+          seed: c.seed ?? c.number,
+          breaksPerHour: b.perHour ?? DEFAULT_BREAK_RULES.breaksPerHour,
+          breakMarginMs: Math.round((b.marginMinutes ?? DEFAULT_BREAK_RULES.marginMs / 60_000) * 60_000),
+          minBreakMs: Math.round((b.minBreakSeconds ?? DEFAULT_BREAK_RULES.minBreakMs / 1000) * 1000),
+          spotCooldownMs: Math.round((b.cooldownMinutes ?? DEFAULT_BREAK_RULES.spotCooldownMs / 60_000) * 60_000),
+          maxPromosPerBreak: b.maxPromos ?? DEFAULT_BREAK_RULES.maxPromosPerBreak,
+          updatedAtMs: now,
+        })
+        .returning({ id: schedulePlans.id })
+        .get().id;
+      zones.forEach(({ zn, refs }, position) => {
+        const zoneId = tx
+          .insert(scheduleZones)
+          .values({
+            planId,
+            position,
+            name: zn.name,
+            startLocal: zn.start,
+            endLocal: zn.end,
+            days: (zn.days ?? []).map((d) => WEEKDAYS.indexOf(d)).sort(),
+            dateFrom: zn.from ?? null,
+            dateTo: zn.to ?? null,
+            priority: zn.priority ?? 0,
+            contentType: zn.play as ZoneContentType,
+            midBreaks: zn.midBreaks ?? null,
+          })
+          .returning({ id: scheduleZones.id })
+          .get().id;
+        refs.forEach((r, k) =>
+          tx.insert(scheduleZoneItems).values({ zoneId, position: k, collectionId: r.collectionId, assetId: r.assetId, series: r.series }).run(),
+        );
+      });
+      for (const [role, refs] of pools) {
+        refs.forEach((r, k) =>
+          tx
+            .insert(schedulePoolItems)
+            .values({ channelId, role, position: k, collectionId: r.collectionId, assetId: r.assetId, cooldownMs: r.cooldownMs })
+            .run(),
+        );
+      }
+    }
+  });
+  return result;
+}
+
+// ---------------------------------------------------------------------- export
+
+/** The station as a station-file document (every channel, loop or scheduled). */
+export function exportStation(db: Db): StationDoc {
+  const resolver = new RefResolver(db);
+  const assetPaths = new Map<number, string>();
+  const refOf = (collectionId: number | null, assetId: number | null, series: string | null): StationRef | null => {
+    if (assetId !== null) {
+      let p = assetPaths.get(assetId);
+      if (p === undefined) {
+        p = db.select({ path: assets.path }).from(assets).where(eq(assets.id, assetId)).get()?.path ?? '';
+        assetPaths.set(assetId, p);
+      }
+      return p ? { path: p } : null;
+    }
+    if (collectionId === null) return null;
+    const n = resolver.nameOf(collectionId);
+    return n ? { ...n, ...(series !== null ? { series } : {}) } : null;
+  };
+  const rows = db.select().from(channels).orderBy(channels.number).all();
+  const planRows = rows.length ? db.select().from(schedulePlans).where(inArray(schedulePlans.channelId, rows.map((r) => r.id))).all() : [];
+  const out: StationChannel[] = [];
+  for (const ch of rows) {
+    const c: StationChannel = { number: ch.number, name: ch.name, timezone: ch.timezone };
+    if (!ch.enabled) c.enabled = false;
+    if (ch.gridMinutes !== 30) c.grid = ch.gridMinutes as 15 | 60;
+    if (ch.broadcastDayStart !== '06:00') c.broadcastDayStart = ch.broadcastDayStart;
+    if (ch.planKind === 'loop') {
+      const n = ch.loopCollectionId !== null ? resolver.nameOf(ch.loopCollectionId) : null;
+      if (n) c.loop = { ...n, epoch: new Date(ch.loopEpochMs ?? ch.createdAtMs).toISOString() };
+      out.push(c);
+      continue;
+    }
+    const plan = planRows.find((p) => p.channelId === ch.id);
+    if (plan) {
+      c.seed = plan.seed;
+      c.breaks = {
+        perHour: plan.breaksPerHour,
+        marginMinutes: plan.breakMarginMs / 60_000,
+        minBreakSeconds: plan.minBreakMs / 1000,
+        cooldownMinutes: plan.spotCooldownMs / 60_000,
+        maxPromos: plan.maxPromosPerBreak,
+      };
+      const zoneRows = db.select().from(scheduleZones).where(eq(scheduleZones.planId, plan.id)).orderBy(scheduleZones.position).all();
+      c.zones = zoneRows.map((z) => {
+        const items = db.select().from(scheduleZoneItems).where(eq(scheduleZoneItems.zoneId, z.id)).orderBy(scheduleZoneItems.position).all();
+        const zone: NonNullable<StationChannel['zones']>[number] = {
+          name: z.name,
+          start: z.startLocal,
+          end: z.endLocal,
+          play: z.contentType,
+          sources: items.map((i) => refOf(i.collectionId, i.assetId, i.series)).filter((r): r is StationRef => r !== null),
+        };
+        if (z.days.length > 0) zone.days = z.days.map((d) => WEEKDAYS[d] as (typeof WEEKDAYS)[number]);
+        if (z.dateFrom) zone.from = z.dateFrom;
+        if (z.dateTo) zone.to = z.dateTo;
+        if (z.priority !== 0) zone.priority = z.priority;
+        if (z.midBreaks !== null) zone.midBreaks = z.midBreaks;
+        return zone;
+      });
+    } else c.zones = [];
+    const poolRows = db.select().from(schedulePoolItems).where(eq(schedulePoolItems.channelId, ch.id)).orderBy(schedulePoolItems.position).all();
+    const list = (role: PoolRole): StationPoolRef[] =>
+      poolRows
+        .filter((p) => p.role === role)
+        .map((p) => {
+          const r = refOf(p.collectionId, p.assetId, null);
+          return r ? { ...r, ...(p.cooldownMs !== null ? { cooldownMinutes: p.cooldownMs / 60_000 } : {}) } : null;
+        })
+        .filter((r): r is StationPoolRef => r !== null);
+    const pools: NonNullable<StationChannel['pools']> = {};
+    const set = <K extends 'commercials' | 'promos' | 'ids' | 'filler'>(key: K, role: PoolRole): void => {
+      const l = list(role);
+      if (l.length) pools[key] = l;
+    };
+    set('commercials', 'commercial');
+    set('promos', 'promo');
+    set('ids', 'station_id');
+    const pre = list('bumper_pre');
+    const post = list('bumper_post');
+    if (pre.length || post.length) pools.bumpers = { ...(pre.length ? { pre } : {}), ...(post.length ? { post } : {}) };
+    set('filler', 'filler');
+    if (Object.keys(pools).length) c.pools = pools;
+    out.push(c);
+  }
+  return { version: 1, channels: out };
+}
+
+export function exportStationYaml(db: Db): string {
+  return `# RetroVue station file (schema: resources/station/station.schema.json)\n${stringify(exportStation(db), { lineWidth: 0 })}`;
+}
+
