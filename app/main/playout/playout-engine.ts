@@ -40,10 +40,17 @@ export interface PlayoutEngineOptions {
   minPrerollMs?: number;
   /** Decoder buffer high-water mark in frames. */
   bufferFrames?: number;
+  /**
+   * How long past a frame's on-screen time to wait for a late decoder before holding
+   * the picture instead (viewers' players buffer at least this much).
+   */
+  lateGraceMs?: number;
   /** How long start() waits for the first decoder's first frame before airing padding instead. */
   firstFrameTimeoutMs?: number;
   /** How long start() waits for the encoder's first output bytes. */
   startTimeoutMs?: number;
+  /** An encoder that accepts no input for this long is treated as dead. */
+  stallTimeoutMs?: number;
   encoderPreset?: EncoderArgsOptions['preset'];
   /** Font for slate captions; null draws slates without text. Default: a system font if present. */
   fontFile?: string | null;
@@ -130,12 +137,15 @@ export class PlayoutEngine extends EventEmitter {
   private readonly binaries: FfmpegBinaries;
   private readonly log: PlayoutLogger;
   private readonly ring: RingLog | null;
+  private readonly encoderTail: string[] = [];
   private readonly leadMs: number;
   private readonly prerollMs: number;
   private readonly minPrerollMs: number;
   private readonly bufferFrames: number;
+  private readonly lateGraceMs: number;
   private readonly firstFrameTimeoutMs: number;
   private readonly startTimeoutMs: number;
+  private readonly stallTimeoutMs: number;
   private readonly encoderPreset: EncoderArgsOptions['preset'];
   private readonly fontFile: string | null;
   private readonly maxOutputBufferBytes: number;
@@ -161,8 +171,12 @@ export class PlayoutEngine extends EventEmitter {
   private readonly wake = new Notifier();
   private health: EngineHealth = { status: 'running' };
   private airing: Slot | null = null;
-  /** Recent on-air changes by frame (eventId null = underrun), for currentEventId(). */
-  private changes: { frame: number; eventId: string | null }[] = [];
+  /**
+   * Frames are written leadMs ahead of the screen; what viewers see (segment changes,
+   * health) is announced when the frame concerned is due on screen.
+   */
+  private dueEvents: { frame: number; fire: () => void }[] = [];
+  private onAir: string | null = null;
   /** The last picture written, held over a late start of the next segment. */
   private lastVideo: Buffer | null = null;
   private underrun = false;
@@ -189,12 +203,21 @@ export class PlayoutEngine extends EventEmitter {
     this.clock = opts.clock;
     this.binaries = opts.binaries ?? resolveFfmpegBinaries();
     this.ring = opts.log ? null : new RingLog(300);
-    this.log = opts.log ?? this.ring!.write;
+    const sink = opts.log ?? this.ring!.write;
+    this.log = (line) => {
+      if (line.source === 'encoder') {
+        this.encoderTail.push(line.text);
+        if (this.encoderTail.length > 4) this.encoderTail.shift();
+      }
+      sink(line);
+    };
     this.leadMs = opts.leadMs ?? 500;
     this.prerollMs = opts.prerollMs ?? 1500;
     this.minPrerollMs = Math.min(opts.minPrerollMs ?? 600, this.prerollMs);
     this.firstFrameTimeoutMs = opts.firstFrameTimeoutMs ?? 4000;
+    this.lateGraceMs = opts.lateGraceMs ?? 250;
     this.startTimeoutMs = opts.startTimeoutMs ?? 10_000;
+    this.stallTimeoutMs = opts.stallTimeoutMs ?? 3000;
     this.encoderPreset = opts.encoderPreset;
     this.fontFile = opts.fontFile === undefined ? findCaptionFont() : opts.fontFile;
     this.maxOutputBufferBytes = opts.maxOutputBufferBytes ?? 16 * 1024 * 1024;
@@ -229,18 +252,9 @@ export class PlayoutEngine extends EventEmitter {
     return { ...this.health };
   }
 
-  /**
-   * eventId of the segment on screen now (frames are written leadMs ahead, so this
-   * lags the 'segment' event by up to leadMs). null before start or in an underrun.
-   */
+  /** eventId of the segment on screen now; null before start or in an underrun. */
   currentEventId(): string | null {
-    const now = this.clock.monotonicMs();
-    let current: string | null = null;
-    for (const c of this.changes) {
-      if (this.frameDue(c.frame) > now) break;
-      current = c.eventId;
-    }
-    return current;
+    return this.onAir;
   }
 
   queuedUntilMs(): number {
@@ -366,7 +380,7 @@ export class PlayoutEngine extends EventEmitter {
       this.forwardOutput(chunk);
     });
     void enc.exited.then((exit) => {
-      const err = new Error(`encoder ended (${describeExit(exit)})${this.lastLines('encoder')}`);
+      const err = new Error(`encoder ended (${describeExit(exit)})${this.lastLines()}`);
       rejectFirst(err);
       if (this.state === 'running') this.fail(err);
     });
@@ -376,9 +390,9 @@ export class PlayoutEngine extends EventEmitter {
     return first;
   }
 
-  private lastLines(_source: string): string {
-    const lines = this.recentLog().slice(-3);
-    return lines.length ? `: ${lines.join(' | ')}` : '';
+  /** The encoder's last stderr lines, for error details. */
+  private lastLines(): string {
+    return this.encoderTail.length ? `: ${this.encoderTail.slice(-2).join(' | ')}` : '';
   }
 
   /** Relay encoder bytes; a reader that stops reading loses whole TS packets rather than stalling the channel. */
@@ -474,8 +488,9 @@ export class PlayoutEngine extends EventEmitter {
     });
     for (;;) {
       if (this.state !== 'starting' || timedOut || this.clock.monotonicMs() >= deadline) return;
-      const videoReady = !d.hasVideo || d.framesAvailable() > 0 || d.videoEnded;
-      const audioReady = !d.hasAudio || d.audioAvailable() > 0 || d.audioEnded;
+      // Ready with data in hand, or once the process has exited (so a failure is known at frame 0).
+      const videoReady = !d.hasVideo || d.framesAvailable() > 0;
+      const audioReady = !d.hasAudio || d.audioAvailable() > 0;
       if ((videoReady && audioReady) || d.done) return;
       await Promise.race([this.wake.wait(), timer]);
     }
@@ -490,6 +505,7 @@ export class PlayoutEngine extends EventEmitter {
     while (this.state === 'running') {
       const n = this.nextFrame;
       const now = this.clock.monotonicMs();
+      this.fireDue(now);
       const writeAt = this.frameDue(n) - this.leadMs;
       if (now < writeAt) {
         await Promise.race([this.clock.sleep(writeAt - now), this.wake.wait()]);
@@ -498,11 +514,12 @@ export class PlayoutEngine extends EventEmitter {
       this.retireSlots(n);
       const slot = this.slotFor(n);
       this.manageDecoders(slot, now);
-      const late = now >= this.frameDue(n);
+      const deadline = this.frameDue(n) + this.lateGraceMs;
+      const late = now >= deadline;
       const frame = slot ? this.composeFrame(slot, n, late) : this.underrunFrame(n);
       if (!frame) {
-        // Decoder not ready: wait for data, or until the frame's real-time deadline.
-        await Promise.race([this.clock.sleep(Math.max(1, this.frameDue(n) - now)), this.wake.wait()]);
+        // Decoder not ready: wait for data, or until the frame's deadline.
+        await Promise.race([this.clock.sleep(Math.max(1, deadline - now)), this.wake.wait()]);
         continue;
       }
       if (slot && !slot.aired) this.beginAiring(slot, n);
@@ -511,31 +528,43 @@ export class PlayoutEngine extends EventEmitter {
       this.lastVideo = frame.video;
       this.nextFrame = n + 1;
       this.stat.framesWritten++;
+      this.fireDue(this.clock.monotonicMs());
     }
   }
 
-  private noteChange(frame: number, eventId: string | null): void {
-    this.changes.push({ frame, eventId });
-    // Keep the latest change that is already on screen and everything after it.
-    const now = this.clock.monotonicMs();
-    while (this.changes.length > 1 && this.frameDue(this.changes[1]!.frame) <= now) this.changes.shift();
+  /** Run `fire` when frame n is on screen. */
+  private atFrame(n: number, fire: () => void): void {
+    this.dueEvents.push({ frame: n, fire });
+  }
+
+  private fireDue(now: number): void {
+    while (this.dueEvents.length && this.frameDue(this.dueEvents[0]!.frame) <= now) this.dueEvents.shift()!.fire();
+  }
+
+  private healthAt(n: number, h: EngineHealth): void {
+    this.atFrame(n, () => this.setHealth(h));
   }
 
   private beginAiring(slot: Slot, n: number): void {
     slot.aired = true;
     this.airing = slot;
     this.underrun = false;
-    this.noteChange(n, slot.seg.eventId);
-    this.emit('segment', { eventId: slot.seg.eventId, title: slot.seg.title, frame: n } satisfies SegmentAiring);
-    if (!slot.failure && !slot.decoder?.failure) this.setHealth({ status: 'running' });
+    const info: SegmentAiring = { eventId: slot.seg.eventId, title: slot.seg.title, frame: n };
+    this.atFrame(n, () => {
+      this.onAir = info.eventId;
+      this.emit('segment', info);
+    });
+    if (!slot.failure && !slot.decoder?.failure) this.healthAt(n, { status: 'running' });
   }
 
   private underrunFrame(n: number): { video: Buffer; audio: Buffer } {
     if (!this.underrun) {
       this.underrun = true;
       this.airing = null;
-      this.noteChange(n, null);
-      this.setHealth({ status: 'degraded', detail: 'plan underrun: no segment queued, airing black' });
+      this.atFrame(n, () => {
+        this.onAir = null;
+      });
+      this.healthAt(n, { status: 'degraded', detail: 'plan underrun: no segment queued, airing black' });
     }
     this.stat.underrunFrames++;
     return { video: this.black, audio: this.silence.subarray(0, this.timeline!.samplesForFrame(n) * this.bytesPerSample) };
@@ -589,13 +618,23 @@ export class PlayoutEngine extends EventEmitter {
       if (failure && !slot.failure) slot.failure = failure;
       if (slot.failure && !slot.failureReported) {
         slot.failureReported = true;
-        this.setHealth({ status: 'degraded', detail: `${slot.seg.eventId} (${slot.seg.title}): ${slot.failure}` });
+        this.healthAt(n, { status: 'degraded', detail: `${slot.seg.eventId} (${slot.seg.title}): ${slot.failure}` });
       }
       d.skipFramesTo(k);
       d.skipAudioTo(audioFrom);
-      const videoReady = !d.hasVideo || d.videoEnded || (d.videoIndex === k && d.framesAvailable() > 0);
-      const audioReady = !d.hasAudio || d.audioEnded || (d.audioPos === audioFrom && d.audioAvailable() >= audioLen);
-      if (!(videoReady && audioReady) && !late) return null;
+      const videoHas = !d.hasVideo || (d.videoIndex === k && d.framesAvailable() > 0);
+      const audioHas = !d.hasAudio || (d.audioPos === audioFrom && d.audioAvailable() >= audioLen);
+      if (!(videoHas && audioHas) && !late) {
+        // Short of data: wait for more, or (streams ended) for the exit status, which decides
+        // between holding the picture (clean end) and black (failure).
+        if (!d.done) return null;
+        const exitFailure = d.failure;
+        if (exitFailure && !slot.failure) {
+          slot.failure = exitFailure;
+          slot.failureReported = true;
+          this.healthAt(n, { status: 'degraded', detail: `${slot.seg.eventId} (${slot.seg.title}): ${exitFailure}` });
+        }
+      }
     } else if (!slot.failure && slot.seg.source.type === 'file' && (slot.seg.source.hasVideo || slot.seg.source.hasAudio)) {
       // A file slot whose decoder never started cannot happen; treat as failure to stay safe.
       slot.failure = 'no decoder';
@@ -616,7 +655,7 @@ export class PlayoutEngine extends EventEmitter {
       this.stat.lateFrames++;
       slot.lateFrames++;
       if (slot.lateFrames === this.lateAlarmFrames) {
-        this.setHealth({ status: 'degraded', detail: `${slot.seg.eventId} (${slot.seg.title}): source is late, holding picture` });
+        this.healthAt(n, { status: 'degraded', detail: `${slot.seg.eventId} (${slot.seg.title}): source is late, holding picture` });
       }
     } else {
       // Source shorter than its slot: hold its last picture.
@@ -655,9 +694,16 @@ export class PlayoutEngine extends EventEmitter {
       };
       s.once('drain', done);
       s.once('close', done);
-      // Stop must not wait on an encoder that no longer reads.
+      const since = this.clock.monotonicMs();
       const poll = setInterval(() => {
+        // Stop must not wait on an encoder that no longer reads.
         if (this.state !== 'running') done();
+        // An encoder that stops reading (e.g. stuck exiting while one input thread waits
+        // on the other pipe) would hang the channel: treat it as dead.
+        else if (this.clock.monotonicMs() - since > this.stallTimeoutMs) {
+          done();
+          this.fail(new Error(`encoder stalled: not reading input for ${this.stallTimeoutMs} ms${this.lastLines()}`));
+        }
       }, 50);
       poll.unref?.();
     });
