@@ -16,6 +16,13 @@ import { parseDate } from './time.ts';
 import { DEFAULT_BREAK_RULES, type PoolRole, type ZoneContentType } from './types.ts';
 
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+/** A station file may say "local": the machine's own zone, resolved at import. */
+const LOCAL_ZONE = 'local';
+
+export function machineTimeZone(): string {
+  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return tz && isValidTimeZone(tz) ? tz : 'UTC';
+}
 
 const hhmm = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'expected HH:MM');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
@@ -30,9 +37,17 @@ const Ref = z
   })
   .strict();
 
+function refChecks<T extends { collection?: string; path?: string; series?: string }>(ref: T, ctx: z.RefinementCtx): void {
+  if ((ref.collection === undefined) === (ref.path === undefined)) ctx.addIssue({ code: 'custom', message: 'expected exactly one of collection or path' });
+  else if (ref.series !== undefined && ref.path !== undefined) ctx.addIssue({ code: 'custom', path: ['series'], message: 'series applies to a collection, not a path' });
+}
+
 const PoolRef = Ref.extend({
   cooldownMinutes: z.number().min(0).optional().describe('Minimum time between two airings of the same spot'),
-}).strict();
+})
+  .strict()
+  .superRefine(refChecks);
+const SourceRef = Ref.superRefine(refChecks);
 
 const Zone = z
   .object({
@@ -44,10 +59,16 @@ const Zone = z
     to: isoDate.optional().describe('Last broadcast date the zone applies to'),
     priority: z.number().int().optional().describe('Higher wins where zones overlap'),
     play: z.enum(['series', 'random', 'movies', 'asset']).describe('series: episodes in order; random: seeded shuffle; movies: pool spanning blocks; asset: one asset'),
-    sources: z.array(Ref).min(1, 'expected at least one source'),
+    sources: z.array(SourceRef).min(1, 'expected at least one source'),
     midBreaks: z.number().int().min(0).max(20).optional().describe('Mid-program breaks for programs without chapter markers'),
   })
-  .strict();
+  .strict()
+  .superRefine((zn, ctx) => {
+    if (zn.from !== undefined && !parseDate(zn.from)) ctx.addIssue({ code: 'custom', path: ['from'], message: 'not a calendar date' });
+    if (zn.to !== undefined && !parseDate(zn.to)) ctx.addIssue({ code: 'custom', path: ['to'], message: 'not a calendar date' });
+    if (zn.from && zn.to && zn.from > zn.to) ctx.addIssue({ code: 'custom', path: ['to'], message: `ends before it starts (${zn.from})` });
+    if (zn.start === '24:00') ctx.addIssue({ code: 'custom', path: ['start'], message: 'expected HH:MM before 24:00' });
+  });
 
 const Breaks = z
   .object({
@@ -76,7 +97,11 @@ const Channel = z
   .object({
     number: z.number().int().min(1).max(9999),
     name: z.string().min(1),
-    timezone: z.string().min(1).describe('IANA zone, e.g. America/New_York'),
+    timezone: z
+      .string()
+      .min(1)
+      .refine((tz) => tz === LOCAL_ZONE || isValidTimeZone(tz), { error: (iss) => `unknown time zone '${String(iss.input)}'` })
+      .describe('IANA zone, e.g. America/New_York, or "local" for the machine\'s zone at import'),
     enabled: z.boolean().optional(),
     grid: z.union([z.literal(15), z.literal(30), z.literal(60)]).optional().describe('Grid block in minutes (default 30)'),
     broadcastDayStart: hhmm.optional().describe('Local time the broadcast day starts (default 06:00)'),
@@ -85,7 +110,12 @@ const Channel = z
       .object({
         collection: z.string().min(1),
         source: z.string().min(1).optional(),
-        epoch: z.string().min(1).optional().describe('ISO-8601 instant the loop started'),
+        epoch: z
+          .string()
+          .min(1)
+          .refine((t) => Number.isFinite(Date.parse(t)), 'expected an ISO-8601 instant')
+          .optional()
+          .describe('ISO-8601 instant the loop started'),
       })
       .strict()
       .optional()
@@ -94,7 +124,10 @@ const Channel = z
     zones: z.array(Zone).optional(),
     pools: Pools.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.loop && c.zones?.length) ctx.addIssue({ code: 'custom', path: ['loop'], message: 'a channel has either loop or zones, not both' });
+  });
 
 export const StationSchema = z
   .object({
@@ -104,41 +137,12 @@ export const StationSchema = z
   .strict()
   .superRefine((doc, ctx) => {
     const seen = new Map<number, number>();
-    (Array.isArray(doc.channels) ? doc.channels : []).forEach((c, i) => {
-      if (!c || typeof c !== 'object') return;
-      if (typeof c.number === 'number') {
-        if (seen.has(c.number)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'number'], message: `channel ${c.number} is defined twice (also channels[${seen.get(c.number)}])` });
-        seen.set(c.number, i);
-      }
-      if (typeof c.timezone === 'string' && !isValidTimeZone(c.timezone)) {
-        ctx.addIssue({ code: 'custom', path: ['channels', i, 'timezone'], message: `unknown time zone '${c.timezone}'` });
-      }
-      if (c.loop && c.zones?.length) ctx.addIssue({ code: 'custom', path: ['channels', i, 'loop'], message: 'a channel has either loop or zones, not both' });
-      if (c.loop?.epoch !== undefined && !Number.isFinite(Date.parse(c.loop.epoch))) {
-        ctx.addIssue({ code: 'custom', path: ['channels', i, 'loop', 'epoch'], message: 'expected an ISO-8601 instant' });
-      }
-      (c.zones ?? []).forEach((zn, j) => {
-        if (!zn || typeof zn !== 'object') return;
-        if (zn.from !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(zn.from) && !parseDate(zn.from)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'zones', j, 'from'], message: 'not a calendar date' });
-        if (zn.to !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(zn.to) && !parseDate(zn.to)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'zones', j, 'to'], message: 'not a calendar date' });
-        if (zn.from && zn.to && zn.from > zn.to) ctx.addIssue({ code: 'custom', path: ['channels', i, 'zones', j, 'to'], message: `ends before it starts (${zn.from})` });
-        if (zn.start === '24:00') ctx.addIssue({ code: 'custom', path: ['channels', i, 'zones', j, 'start'], message: 'expected HH:MM before 24:00' });
-        (zn.sources ?? []).forEach((r, k) => checkRef(ctx, r, ['channels', i, 'zones', j, 'sources', k]));
-      });
-      for (const [key, list] of Object.entries(c.pools ?? {})) {
-        if (key === 'bumpers' && list && !Array.isArray(list)) {
-          for (const [side, l] of Object.entries(list)) (Array.isArray(l) ? l : []).forEach((r, k) => checkRef(ctx, r, ['channels', i, 'pools', 'bumpers', side, k]));
-        } else if (Array.isArray(list)) list.forEach((r, k) => checkRef(ctx, r, ['channels', i, 'pools', key, k]));
-      }
+    doc.channels.forEach((c, i) => {
+      const prior = seen.get(c.number);
+      if (prior !== undefined) ctx.addIssue({ code: 'custom', path: ['channels', i, 'number'], message: `channel ${c.number} is defined twice (also channels[${prior}])` });
+      else seen.set(c.number, i);
     });
   });
-
-function checkRef(ctx: z.RefinementCtx, r: unknown, path: Array<string | number>): void {
-  if (!r || typeof r !== 'object') return;
-  const ref = r as { collection?: string; path?: string; series?: string };
-  if ((ref.collection === undefined) === (ref.path === undefined)) ctx.addIssue({ code: 'custom', path, message: 'expected exactly one of collection or path' });
-  else if (ref.series !== undefined && ref.path !== undefined) ctx.addIssue({ code: 'custom', path: [...path, 'series'], message: 'series applies to a collection, not a path' });
-}
 
 export type StationDoc = z.input<typeof StationSchema>;
 export type StationChannel = z.input<typeof Channel>;
@@ -329,7 +333,7 @@ export function importStation(db: Db, clock: MasterClock, input: string | Statio
       const existing = tx.select().from(channels).where(eq(channels.number, c.number)).get();
       const values = {
         name: c.name,
-        timezone: c.timezone,
+        timezone: c.timezone === LOCAL_ZONE ? machineTimeZone() : c.timezone,
         enabled: c.enabled ?? true,
         planKind: c.loop ? ('loop' as const) : ('schedule' as const),
         loopCollectionId,
