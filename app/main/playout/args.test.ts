@@ -22,7 +22,7 @@ describe('encoder args (golden)', () => {
     expect(buildEncoderArgs(P720)).toEqual([
       '-hide_banner', '-nostdin', '-loglevel', 'warning',
       '-probesize', '32', '-analyzeduration', '0',
-      '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', '1280x720', '-framerate', '30/1', '-thread_queue_size', '64', '-i', 'pipe:0',
+      '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', '1280x720', '-framerate', '30/1', '-thread_queue_size', '32', '-i', 'pipe:0',
       '-probesize', '32', '-analyzeduration', '0',
       '-f', 's16le', '-ar', '48000', '-ac', '2', '-thread_queue_size', '256', '-i', 'pipe:3',
       '-map', '0:v:0', '-map', '1:a:0',

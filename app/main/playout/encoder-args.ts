@@ -34,7 +34,8 @@ export function buildEncoderArgs(profile: OutputProfile, opts: EncoderArgsOption
     '-pix_fmt', 'yuv420p',
     '-s', `${profile.width}x${profile.height}`,
     '-framerate', `${profile.fpsNum}/${profile.fpsDen}`,
-    '-thread_queue_size', '64',
+    // Room for the initial burst; frames are large, so no more than that.
+    '-thread_queue_size', '32',
     '-i', 'pipe:0',
     '-probesize', '32',
     '-analyzeduration', '0',

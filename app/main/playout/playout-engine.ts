@@ -300,6 +300,8 @@ export class PlayoutEngine extends EventEmitter {
       if (head) this.startDecoder(head);
       await this.waitFirstFrame(head);
       if (this.state !== 'starting') throw new Error('stopped while starting');
+      // An encoder that died while we waited: surface its exit reason.
+      if (!this.encoder?.alive) await firstBytes;
       this.m0 = this.clock.monotonicMs();
       this.state = 'running';
       this.pumpDone = this.pump().catch((err: unknown) => this.fail(err instanceof Error ? err : new Error(String(err))));
@@ -382,6 +384,7 @@ export class PlayoutEngine extends EventEmitter {
     void enc.exited.then((exit) => {
       const err = new Error(`encoder ended (${describeExit(exit)})${this.lastLines()}`);
       rejectFirst(err);
+      this.wake.notify();
       if (this.state === 'running') this.fail(err);
     });
     void this.clock.sleep(this.startTimeoutMs).then(() =>
@@ -487,7 +490,7 @@ export class PlayoutEngine extends EventEmitter {
       timedOut = true;
     });
     for (;;) {
-      if (this.state !== 'starting' || timedOut || this.clock.monotonicMs() >= deadline) return;
+      if (this.state !== 'starting' || timedOut || this.clock.monotonicMs() >= deadline || !this.encoder?.alive) return;
       // Ready with data in hand, or once the process has exited (so a failure is known at frame 0).
       const videoReady = !d.hasVideo || d.framesAvailable() > 0;
       const audioReady = !d.hasAudio || d.audioAvailable() > 0;
