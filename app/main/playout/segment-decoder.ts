@@ -65,6 +65,8 @@ export class SegmentDecoder {
       source: opts.source,
       eventId: opts.eventId,
       stdio,
+      // Nothing to flush: a short grace, then SIGKILL.
+      killGraceMs: 300,
       log: (line) => {
         this.lastLogLine = line.text;
         opts.log(line);
@@ -160,7 +162,7 @@ export class SegmentDecoder {
     this.partial = [];
     this.audioChunks = [];
     this.audioBytes = 0;
-    return this.proc.kill(true);
+    return this.proc.kill();
   }
 
   private readAudio(n: number, keep: boolean): Buffer {

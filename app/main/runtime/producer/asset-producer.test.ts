@@ -4,13 +4,14 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { PassThrough } from 'node:stream';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../clock/master-clock.ts';
 import { ffprobeJson, makeCorruptFile, makeFrameNumberedClip, readFrameNumbers } from '../../media/test-media.ts';
 import type { ProcessSpawn } from '../../playout/playout-engine.ts';
-import { AssetProducer } from './asset-producer.ts';
+import { AssetProducer, type AssetProducerOptions } from './asset-producer.ts';
 import type { OutputProfile } from './output-profile.ts';
 import type { PlayoutSegment, ProducerHealth, SegmentSource } from './producer.ts';
 
@@ -67,8 +68,8 @@ interface Harness {
 const live: AssetProducer[] = [];
 const allPids = new Set<number>();
 
-function harness(): Harness {
-  const producer = new AssetProducer({ clock });
+function harness(opts: Partial<AssetProducerOptions> = {}): Harness {
+  const producer = new AssetProducer({ clock, ...opts });
   live.push(producer);
   const chunks: { at: number; data: Buffer }[] = [];
   const statuses: ProducerHealth[] = [];
@@ -305,7 +306,11 @@ describe('AssetProducer (real ffmpeg)', () => {
   });
 
   it('rejects and leaves nothing running when start fails halfway', async () => {
-    const h = harness();
+    const logLines: string[] = [];
+    const log = new PassThrough();
+    log.setEncoding('utf8');
+    log.on('data', (t: string) => logLines.push(t));
+    const h = harness({ log });
     const T = clock.nowMs();
     // An odd width is refused by libx264 once the first frame arrives: the decoder is already running then.
     const bad = { ...PROFILE, width: 321 };
@@ -315,6 +320,9 @@ describe('AssetProducer (real ffmpeg)', () => {
     expect(h.spawned.map((s) => s.role)).toEqual(['encoder', 'decoder']);
     for (const s of h.spawned) expect(gone(s.pid!)).toBe(true);
     expect(h.producer.getState()).toMatchObject({ status: 'error', pids: [] });
+    expect(h.producer.health().detail).toMatch(/width not divisible by 2/);
+    // The per-producer log stream got the encoder's stderr, one line each.
+    expect(logLines.join('')).toMatch(/^\S+Z encoder\[\d+\] .*width not divisible by 2/m);
     expect(h.producer.output.readableEnded || h.producer.output.readableLength === 0).toBe(true);
     await expect(h.producer.start({ channelNumber: 1, profile: PROFILE, segments: [] }, T)).rejects.toThrow();
   });

@@ -42,12 +42,23 @@ export interface AssetProducerOptions {
   /** Producer kind reported in getState(); 'slate' for the SlateProducer. */
   kind?: ProducerState['kind'];
   binaries?: FfmpegBinaries;
-  /** Receives every owned process's stderr lines; default keeps the last lines in memory (recentLog()). */
-  log?: PlayoutLogger;
+  /**
+   * Receives every owned process's stderr lines: a callback, or a writable stream that
+   * gets one text line per stderr line. Default: the last lines are kept in memory (recentLog()).
+   */
+  log?: PlayoutLogger | NodeJS.WritableStream;
   tuning?: AssetProducerTuning;
 }
 
 let seq = 0;
+
+function toLogger(log: AssetProducerOptions['log'], clock: MasterClock): PlayoutLogger | undefined {
+  if (!log || typeof log === 'function') return log;
+  return (line) => {
+    const who = `${line.source}[${line.pid ?? '-'}]${line.eventId ? ` ${line.eventId}` : ''}`;
+    log.write(`${new Date(clock.nowMs()).toISOString()} ${who} ${line.text}\n`);
+  };
+}
 
 export class AssetProducer extends EventEmitter implements Producer {
   readonly id: string;
@@ -78,7 +89,7 @@ export class AssetProducer extends EventEmitter implements Producer {
       profile: plan.profile,
       clock: this.opts.clock,
       binaries: this.opts.binaries,
-      log: this.opts.log,
+      log: toLogger(this.opts.log, this.opts.clock),
       output: this.out,
     });
     this.engine = engine;
