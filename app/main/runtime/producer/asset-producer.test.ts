@@ -369,6 +369,7 @@ describe('AssetProducer (real ffmpeg)', () => {
     // Either way, nothing is left: a channel is fully on air or not at all.
     expect(['started', 'rejected']).toContain(await outcome);
     for (const s of h.spawned) expect(gone(s.pid!)).toBe(true);
-    expect(h.producer.getState().pids).toEqual([]);
+    expect(h.producer.getState()).toMatchObject({ status: 'stopped', pids: [] });
+    expect(h.statuses.map((s) => s.status)).toEqual(['starting', 'stopping', 'stopped']);
   });
 });

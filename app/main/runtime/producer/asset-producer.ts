@@ -84,16 +84,23 @@ export class AssetProducer extends EventEmitter implements Producer {
 
   async start(plan: PlayoutPlan, stationTimeMs: number): Promise<void> {
     if (this.engine || this.stopping) throw new Error(`producer ${this.id} was already started`);
-    const engine = new PlayoutEngine({
-      ...this.opts.tuning,
-      profile: plan.profile,
-      clock: this.opts.clock,
-      binaries: this.opts.binaries,
-      log: toLogger(this.opts.log, this.opts.clock),
-      output: this.out,
-    });
-    this.engine = engine;
     this.setStatus({ status: 'starting' });
+    let engine: PlayoutEngine;
+    try {
+      engine = new PlayoutEngine({
+        ...this.opts.tuning,
+        profile: plan.profile,
+        clock: this.opts.clock,
+        binaries: this.opts.binaries,
+        log: toLogger(this.opts.log, this.opts.clock),
+        output: this.out,
+      });
+    } catch (err) {
+      // E.g. no ffmpeg binary: nothing was spawned.
+      this.setStatus({ status: 'error', detail: err instanceof Error ? err.message : String(err) });
+      throw err;
+    }
+    this.engine = engine;
     engine.on('health', (h: EngineHealth) => {
       if (this.status.status === 'running' || this.status.status === 'degraded') this.setStatus(h);
     });
@@ -104,7 +111,8 @@ export class AssetProducer extends EventEmitter implements Producer {
       // Segments enqueued before start() follow the plan's own.
       await engine.start([...plan.segments, ...this.pending.splice(0)], stationTimeMs);
     } catch (err) {
-      this.setStatus({ status: 'error', detail: err instanceof Error ? err.message : String(err) });
+      // A stop() during start is not a failure; stop() reports 'stopped'.
+      if (!this.stopping) this.setStatus({ status: 'error', detail: err instanceof Error ? err.message : String(err) });
       if (!this.out.writableEnded) this.out.end();
       throw err;
     }
