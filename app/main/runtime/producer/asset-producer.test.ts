@@ -226,7 +226,9 @@ describe('AssetProducer (real ffmpeg)', () => {
     expect(h.producer.getState().pids).toEqual(expect.arrayContaining([encoderPid, decoderPid]));
     process.kill(decoderPid, 'SIGKILL');
     const bytesAtKill = h.byteCount();
-    await clock.sleep(700);
+    // Health follows the screen: degraded once the first black frame is on air.
+    for (let i = 0; i < 40 && h.producer.health().status !== 'degraded'; i++) await clock.sleep(50);
+    await clock.sleep(300);
     expect(h.producer.health().status).toBe('degraded');
     expect(h.producer.health().detail).toMatch(/^a \(a\): killed by SIGKILL/);
     // Output keeps flowing through the dead slot.
