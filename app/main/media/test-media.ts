@@ -9,7 +9,7 @@
  * so they survive scaling and H.264 compression.
  */
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { resolveFfmpegBinaries, type FfmpegBinaries } from './ffmpeg-binaries.ts';
 import { filterValue } from '../playout/filter-escape.ts';
 import { findCaptionFont } from '../playout/caption-font.ts';
@@ -126,7 +126,6 @@ export async function makeCorruptFile(
   }
   const tmp = `${file}.full.ts`;
   await makeFrameNumberedClip(tmp, { seconds: 4, binaries });
-  const { readFile, unlink } = await import('node:fs/promises');
   const full = await readFile(tmp);
   await writeFile(file, full.subarray(0, Math.floor(full.length / 2 / 188) * 188));
   await unlink(tmp);
@@ -159,7 +158,6 @@ export async function makeChapterClip(file: string, opts: ClipOptions & { chapte
     [...src.args, '-f', 'ffmetadata', '-i', metaFile, ...src.maps, '-map_metadata', String(metaInput), '-map_chapters', String(metaInput), ...encodeArgs(opts, src.audio), '-t', String(opts.seconds), file],
     opts.binaries,
   );
-  const { unlink } = await import('node:fs/promises');
   await unlink(metaFile);
   return file;
 }
