@@ -21,7 +21,7 @@ const STATION_ID_WINDOW_MS = 15 * MINUTE_MS;
 const MIN_FILLER_MS = 1000;
 const NEVER: PlayStat = [0, -Infinity];
 /** How many from the front of a rotation compete (seeded order among them). */
-const FRONT = 16;
+const FRONT = 8;
 
 const ROLE_KIND: Record<PoolRole, EventKind> = {
   commercial: 'commercial',
@@ -43,19 +43,30 @@ export class LiveState {
   cursorMs: number | null = null;
   private readonly spotRotations = new Map<number, Rotation[]>();
   private readonly programRotations = new Map<number, Rotation[]>();
+  private readonly rotations = new Map<string, Rotation>();
 
   static from(s: ScheduleState): LiveState {
     const l = new LiveState();
     for (const [k, v] of Object.entries(s.series ?? {})) l.series.set(k, { ...v });
-    for (const [k, v] of Object.entries(s.programs ?? {})) l.programs.set(Number(k), [v[0], v[1]]);
-    for (const [k, v] of Object.entries(s.spots ?? {})) l.spots.set(Number(k), [v[0], v[1]]);
+    const load = (flat: number[] | undefined, into: Map<number, PlayStat>): void => {
+      if (!Array.isArray(flat)) return;
+      for (let i = 0; i + 2 < flat.length; i += 3) into.set(flat[i] as number, [flat[i + 1] as number, flat[i + 2] as number]);
+    };
+    load(s.programs, l.programs);
+    load(s.spots, l.spots);
     l.cursorMs = s.cursorMs ?? null;
     return l;
   }
 
-  /** A rotation over spot (or program) ids that this state keeps in step with plays. */
-  rotation(kind: 'spot' | 'program', ids: readonly number[], seed: number): Rotation {
+  /**
+   * The rotation named `key` over spot (or program) ids, kept in step with plays.
+   * Created once per state: a state carried into the next day keeps its rotations.
+   */
+  rotation(key: string, kind: 'spot' | 'program', ids: readonly number[], seed: number): Rotation {
+    const existing = this.rotations.get(key);
+    if (existing) return existing;
     const r = new Rotation(ids, kind === 'spot' ? this.spots : this.programs, seed);
+    this.rotations.set(key, r);
     const index = kind === 'spot' ? this.spotRotations : this.programRotations;
     for (const id of ids) {
       let list = index.get(id);
@@ -76,10 +87,10 @@ export class LiveState {
   }
 
   toJSON(): ScheduleState {
-    const out: ScheduleState = { series: {}, programs: {}, spots: {}, cursorMs: this.cursorMs };
-    for (const [k, v] of [...this.series].sort((a, b) => (a[0] < b[0] ? -1 : 1))) out.series[k] = { ...v };
-    for (const [k, v] of [...this.programs].sort((a, b) => a[0] - b[0])) out.programs[String(k)] = [v[0], v[1]];
-    for (const [k, v] of [...this.spots].sort((a, b) => a[0] - b[0])) out.spots[String(k)] = [v[0], v[1]];
+    const out: ScheduleState = { series: {}, programs: [], spots: [], cursorMs: this.cursorMs };
+    for (const [k, v] of this.series) out.series[k] = { ...v };
+    for (const [k, v] of this.programs) out.programs.push(k, v[0], v[1]);
+    for (const [k, v] of this.spots) out.spots.push(k, v[0], v[1]);
     return out;
   }
 }
@@ -184,10 +195,79 @@ export interface BuildDayInput {
   state: ScheduleState;
   /** Blocks already on air or locked: kept verbatim, building resumes after them. */
   kept?: BuiltBlock[];
+  /**
+   * The working state the previous day's build ended with (BuiltDay.live), to carry
+   * on without re-reading `state`; it must describe the same state, and is consumed.
+   */
+  live?: LiveState;
 }
 
-export function buildDay(input: BuildDayInput): BuiltDay {
+export type BuiltDayLive = BuiltDay & {
+  /** The working state after the day, to pass as `live` when building the next one. */
+  live: LiveState;
+};
+
+export function buildDay(input: BuildDayInput): BuiltDayLive {
   return new DayBuilder(input).build();
+}
+
+/** Lookup tables of a resolved plan's pools, computed once per plan. */
+interface PoolTables {
+  entries: Map<number, PoolEntry>;
+  /** Duration and cooldown by asset id (dense ids), for the candidate filters. */
+  durById: Float64Array;
+  coolById: Float64Array;
+  promoIds: Set<number>;
+  ids: Record<Exclude<PoolRole, 'commercial'> | 'spots', number[]>;
+  /** Shortest commercial or promo: stop looking once less time than this is left. */
+  minSpotMs: number;
+  /** Shortest promo and station ID: tight-fill is skipped when less than these is left. */
+  minPromoMs: number;
+  minIdMs: number;
+  programs: Map<number, LibraryAsset>;
+}
+
+const tablesCache = new WeakMap<ResolvedPlan, PoolTables>();
+
+function poolTables(plan: ResolvedPlan): PoolTables {
+  const cached = tablesCache.get(plan);
+  if (cached) return cached;
+  const { pools } = plan;
+  const entries = new Map<number, PoolEntry>();
+  // Where an asset sits in several pools, the first role's settings (cooldown) apply.
+  for (const role of POOL_ROLES) for (const e of pools[role]) if (!entries.has(e.asset.id)) entries.set(e.asset.id, e);
+  let maxId = 0;
+  for (const id of entries.keys()) maxId = Math.max(maxId, id);
+  const durById = new Float64Array(maxId + 1);
+  const coolById = new Float64Array(maxId + 1);
+  for (const [id, e] of entries) {
+    durById[id] = e.asset.durationMs;
+    coolById[id] = e.cooldownMs;
+  }
+  const ids = (role: PoolRole): number[] => pools[role].map((e) => e.asset.id);
+  const shortest = (list: PoolEntry[]): number => list.reduce((m, e) => Math.min(m, e.asset.durationMs), Infinity);
+  const programs = new Map<number, LibraryAsset>();
+  for (const z of plan.zones) for (const a of z.pool) programs.set(a.id, a);
+  const t: PoolTables = {
+    entries,
+    durById,
+    coolById,
+    promoIds: new Set(ids('promo')),
+    ids: {
+      spots: [...ids('commercial'), ...ids('promo')],
+      promo: ids('promo'),
+      station_id: ids('station_id'),
+      bumper_pre: ids('bumper_pre'),
+      bumper_post: ids('bumper_post'),
+      filler: ids('filler'),
+    },
+    minSpotMs: Math.min(shortest(pools.commercial), shortest(pools.promo)),
+    minPromoMs: shortest(pools.promo),
+    minIdMs: shortest(pools.station_id),
+    programs,
+  };
+  tablesCache.set(plan, t);
+  return t;
 }
 
 class DayBuilder {
@@ -199,40 +279,49 @@ class DayBuilder {
   private readonly blocks: BuiltBlock[] = [];
   private readonly issues: PlanIssue[] = [];
   private padMs = 0;
-  /** Shortest commercial or promo: stop looking once less time than this is left. */
   private readonly minSpotMs: number;
-  private readonly entries = new Map<number, PoolEntry>();
+  private readonly minPromoMs: number;
+  private readonly minIdMs: number;
+  private readonly entries: Map<number, PoolEntry>;
+  private readonly durById: Float64Array;
+  private readonly coolById: Float64Array;
   private readonly promoIds: Set<number>;
   private readonly rot: Record<Exclude<PoolRole, 'commercial'> | 'spots', Rotation>;
   private readonly zoneRot = new Map<ResolvedZone, Rotation>();
-  private readonly assetsById = new Map<number, LibraryAsset>();
+  private readonly assetsById: Map<number, LibraryAsset>;
+  private readonly idPrefix: string;
 
   constructor(private readonly input: BuildDayInput) {
     this.plan = input.plan;
     this.frame = input.frame;
-    this.state = LiveState.from(input.state);
+    this.state = input.live ?? LiveState.from(input.state);
     this.ch = input.plan.plan.channelNumber;
     this.seed = input.plan.plan.seed;
-    const { pools } = this.plan;
-    // Where an asset sits in several pools, the first role's settings (cooldown) apply.
-    for (const role of POOL_ROLES) for (const e of pools[role]) if (!this.entries.has(e.asset.id)) this.entries.set(e.asset.id, e);
-    this.promoIds = new Set(pools.promo.map((e) => e.asset.id));
-    const ids = (role: PoolRole): number[] => pools[role].map((e) => e.asset.id);
+    this.idPrefix = `${this.ch}-`;
+    const t = poolTables(this.plan);
+    this.entries = t.entries;
+    this.durById = t.durById;
+    this.coolById = t.coolById;
+    this.promoIds = t.promoIds;
+    this.minSpotMs = t.minSpotMs;
+    this.minPromoMs = t.minPromoMs;
+    this.minIdMs = t.minIdMs;
+    this.assetsById = t.programs;
+    const rot = (key: Exclude<PoolRole, 'commercial'> | 'spots'): Rotation => this.state.rotation(key, 'spot', t.ids[key], this.seed);
     this.rot = {
-      spots: this.state.rotation('spot', [...ids('commercial'), ...ids('promo')], this.seed),
-      promo: this.state.rotation('spot', ids('promo'), this.seed),
-      station_id: this.state.rotation('spot', ids('station_id'), this.seed),
-      bumper_pre: this.state.rotation('spot', ids('bumper_pre'), this.seed),
-      bumper_post: this.state.rotation('spot', ids('bumper_post'), this.seed),
-      filler: this.state.rotation('spot', ids('filler'), this.seed),
+      spots: rot('spots'),
+      promo: rot('promo'),
+      station_id: rot('station_id'),
+      bumper_pre: rot('bumper_pre'),
+      bumper_post: rot('bumper_post'),
+      filler: rot('filler'),
     };
-    this.minSpotMs = [...pools.commercial, ...pools.promo].reduce((m, e) => Math.min(m, e.asset.durationMs), Infinity);
     for (const z of this.plan.zones) {
       if (z.pool.length === 0) continue;
-      for (const a of z.pool) this.assetsById.set(a.id, a);
       this.zoneRot.set(
         z,
         this.state.rotation(
+          `zone${z.index}`,
           'program',
           z.pool.map((a) => a.id),
           this.seed,
@@ -241,7 +330,7 @@ class DayBuilder {
     }
   }
 
-  build(): BuiltDay {
+  build(): BuiltDayLive {
     const { frame } = this;
     let cursor = Math.max(frame.startMs, this.state.cursorMs ?? frame.startMs);
     const firstMs = cursor;
@@ -285,6 +374,7 @@ class DayBuilder {
       lastMs: cursor,
       blocks: this.blocks,
       stateAfter: this.state.toJSON(),
+      live: this.state,
       contentHash: contentHash(this.blocks),
       issues: this.issues,
     };
@@ -429,7 +519,7 @@ class DayBuilder {
 
   private event(startMs: number, kind: EventKind, asset: LibraryAsset | null, inPointMs: number, durationMs: number, title?: string): PlaylogEvent {
     return {
-      id: eventId(this.ch, startMs),
+      id: this.eventId(startMs),
       channelNumber: this.ch,
       startMs,
       endMs: startMs + durationMs,
@@ -444,16 +534,32 @@ class DayBuilder {
     };
   }
 
+  private idHi = -1;
+  private idHiText = '';
+
+  /** Same text as eventId(), with the slowly changing high digits cached. */
+  private eventId(startMs: number): string {
+    if (!(startMs >= 1e7 && startMs < 9e15)) return eventId(this.ch, startMs);
+    const hi = Math.floor(startMs / 1e7);
+    if (hi !== this.idHi) {
+      this.idHi = hi;
+      this.idHiText = `${this.idPrefix}${hi}`;
+    }
+    const lo = startMs - hi * 1e7;
+    return this.idHiText + (lo >= 1e6 ? String(lo) : String(lo).padStart(7, '0'));
+  }
+
   private plays(id: number): PlayStat {
     return this.state.spots.get(id) ?? NEVER;
   }
 
   private cool(id: number, atMs: number): boolean {
-    return this.plays(id)[1] + (this.entries.get(id) as PoolEntry).cooldownMs <= atMs;
+    const p = this.state.spots.get(id);
+    return p === undefined || p[1] + (this.coolById[id] as number) <= atMs;
   }
 
   private dur(id: number): number {
-    return (this.entries.get(id) as PoolEntry).asset.durationMs;
+    return this.durById[id] as number;
   }
 
   // The candidate filter reads these fields, so one closure serves every query.
@@ -553,16 +659,19 @@ class DayBuilder {
       if (!took) break;
     }
     // Promos after commercials ("coming up next"); stable order otherwise.
-    const ordered = [...picks.filter((p) => p[1] === 'commercial'), ...picks.filter((p) => p[1] === 'promo')];
-    picks.length = 0;
-    picks.push(...ordered);
+    if (promos > 0) {
+      const promoPicks = picks.filter((p) => p[1] === 'promo');
+      let w = 0;
+      for (const p of picks) if (p[1] !== 'promo') picks[w++] = p;
+      for (const p of promoPicks) picks[w++] = p;
+    }
     // Tight-fill: the longest promo (or one ID) that still fits, until none does.
     let idsInBreak = id ? 1 : 0;
-    for (;;) {
+    while (left >= this.minPromoMs || (idsInBreak === 0 && left >= this.minIdMs)) {
       let best: number | undefined;
       let role: PoolRole = 'promo';
-      for (const x of this.query(rot.promo, used, start, left, false)) if (best === undefined || this.dur(x) > this.dur(best)) best = x;
-      if (idsInBreak === 0) {
+      if (left >= this.minPromoMs) for (const x of this.query(rot.promo, used, start, left, false)) if (best === undefined || this.dur(x) > this.dur(best)) best = x;
+      if (idsInBreak === 0 && left >= this.minIdMs) {
         for (const x of this.query(rot.station_id, used, start, left, false)) {
           if (best === undefined || this.dur(x) > this.dur(best)) {
             best = x;
@@ -578,7 +687,7 @@ class DayBuilder {
     }
     // Dead air is worse than a repeat: without filler, spots still cooling down may fill.
     if (pools.filler.length === 0) {
-      for (;;) {
+      while (left >= this.minSpotMs) {
         const e = this.pickOne(rot.spots, start, left, used, 6, true);
         if (!e) break;
         picks.push([e, this.promoIds.has(e.asset.id) ? 'promo' : 'commercial']);
@@ -666,7 +775,10 @@ class DayBuilder {
   }
 }
 
-const KIND_CODE: Record<EventKind, number> = { program: 1, commercial: 2, promo: 3, station_id: 4, bumper: 5, filler: 6, pad: 7 };
+/** Distinct for every EventKind, without a keyed lookup in the hot loop. */
+function kindCode(kind: EventKind): number {
+  return kind.charCodeAt(0) * 16 + kind.length;
+}
 
 /**
  * Hash of what a day airs: every block and event as numbers (titles and paths
@@ -683,13 +795,13 @@ export function contentHash(blocks: BuiltBlock[]): string {
     buf[i++] = -1;
     buf[i++] = e.startMs;
     buf[i++] = e.endMs;
-    buf[i++] = KIND_CODE[e.kind];
+    buf[i++] = kindCode(e.kind);
     buf[i++] = e.assetId ?? -1;
     if (b.cursorKey) keys.push(b.cursorKey);
     for (const ev of b.events) {
       buf[i++] = ev.startMs;
       buf[i++] = ev.endMs;
-      buf[i++] = KIND_CODE[ev.kind];
+      buf[i++] = kindCode(ev.kind);
       buf[i++] = ev.assetId ?? -1;
       buf[i++] = ev.inPointMs;
     }

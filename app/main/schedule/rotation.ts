@@ -1,27 +1,39 @@
 /**
- * Rotation: a pool's items ordered least-played, then longest-waiting, first.
- * Built once per day from the play history, then kept current by moving an item
- * to the back when it airs, so choosing from the front costs O(k), not O(pool).
+ * Rotation: a pool's items, longest-waiting first (never aired first of all, in
+ * seeded order). Airing an item moves it to the back, so the order at any moment
+ * equals a fresh sort by last-aired time: a rotation rebuilt from stored play
+ * history is identical to one kept running, and choosing from the front is O(k).
  */
 import { mix } from './prng.ts';
 
 export type PlayStat = [number, number];
+
+/** How far down a rotation a query looks for eligible items before giving up. */
+const MAX_SCAN = 96;
 
 export class Rotation {
   private order: number[];
   /** Current index in `order` of each member; older copies in `order` are stale. */
   private readonly pos = new Map<number, number>();
   private head = 0;
+  private readonly scratch: number[] = [];
 
   constructor(ids: readonly number[], stats: Map<number, PlayStat>, seed: number) {
-    const key = (id: number): PlayStat => stats.get(id) ?? [0, -Infinity];
-    this.order = [...new Set(ids)].sort((a, b) => {
-      const ka = key(a);
-      const kb = key(b);
-      if (ka[0] !== kb[0]) return ka[0] - kb[0];
-      if (ka[1] !== kb[1]) return ka[1] < kb[1] ? -1 : 1;
-      return mix(seed, a) - mix(seed, b) || a - b;
+    const unique = [...new Set(ids)];
+    const last = new Float64Array(unique.length);
+    const tie = new Float64Array(unique.length);
+    unique.forEach((id, i) => {
+      last[i] = stats.get(id)?.[1] ?? -Infinity;
+      tie[i] = mix(seed, id) * 65536 + (id % 65536);
     });
+    const idx = unique.map((_, i) => i);
+    idx.sort((a, b) => {
+      const la = last[a] as number;
+      const lb = last[b] as number;
+      if (la !== lb) return la < lb ? -1 : 1;
+      return (tie[a] as number) - (tie[b] as number);
+    });
+    this.order = idx.map((i) => unique[i] as number);
     this.order.forEach((id, i) => this.pos.set(id, i));
   }
 
@@ -52,15 +64,22 @@ export class Rotation {
     live.forEach((id, i) => this.pos.set(id, i));
   }
 
-  /** Up to `k` members from the front that satisfy `ok`, in rotation order. */
+  /**
+   * Up to `k` members from the front that satisfy `ok`, in rotation order, looking
+   * at most MAX_SCAN members deep. The array is reused by the next call.
+   */
   front(k: number, ok: (id: number) => boolean): number[] {
-    const out: number[] = [];
+    const out = this.scratch;
+    out.length = 0;
     const { order, pos } = this;
     // Skip the stale prefix once, so later calls start at a live item.
     while (this.head < order.length && pos.get(order[this.head] as number) !== this.head) this.head++;
-    for (let i = this.head; i < order.length && out.length < k; i++) {
+    let scanned = 0;
+    for (let i = this.head; i < order.length && out.length < k && scanned < MAX_SCAN; i++) {
       const id = order[i] as number;
-      if (pos.get(id) === i && ok(id)) out.push(id);
+      if (pos.get(id) !== i) continue;
+      scanned++;
+      if (ok(id)) out.push(id);
     }
     return out;
   }

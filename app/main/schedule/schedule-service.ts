@@ -9,7 +9,7 @@
  */
 import type { MasterClock } from '../clock/master-clock.ts';
 import type { Db } from '../db/database.ts';
-import { buildDay, isComplete } from './builder.ts';
+import { buildDay, isComplete, type BuiltDayLive, type LiveState } from './builder.ts';
 import { LoopTimeline } from './loop.ts';
 import { sha256 } from './prng.ts';
 import { LibraryIndex, resolvePlan, type ResolvedPlan } from './resolve.ts';
@@ -32,7 +32,7 @@ import {
 } from './store.ts';
 import { TimelineIndex } from './timeline-index.ts';
 import { broadcastDateAt, dayFrame, formatDate, HOUR_MS, nextDate } from './time.ts';
-import type { BuiltBlock, BuiltDay, EpgEntry, OnAir, PlanIssue, PlaylogEvent, ScheduleState } from './types.ts';
+import type { BuiltBlock, EpgEntry, OnAir, PlanIssue, PlaylogEvent, ScheduleState } from './types.ts';
 
 const DAY_MS = 24 * HOUR_MS;
 
@@ -228,13 +228,16 @@ export class ScheduleService {
       const blocks = completePrefix(storedBlocks(d));
       if (blocks.length) dayBlocks.set(keyOf(d.broadcastDate, d.contentHash), blocks);
     }
+    // The working state of the day just built, to carry into the next without a round trip.
+    let prevLive: LiveState | null = null;
     for (let date = firstDate; formatDate(date) <= lastText; date = nextDate(date)) {
       const text = formatDate(date);
       const existing = byDate.get(text) ?? null;
       const inputHash = sha256(`${resolved.hash}|${prevHash}|${text}|${channel.gridMinutes}|${channel.broadcastDayStart}|${tz}`);
       const frame = dayFrame(tz, date, dsm, resolved.gridMs);
-      let built: BuiltDay | null = null;
+      let built: BuiltDayLive | null = null;
       let blocks: BuiltBlock[] | null = null;
+      let live: LiveState | null = null;
       if (existing) {
         const have = storedBlocks(existing);
         const sameInputs = existing.inputHash === inputHash;
@@ -243,9 +246,10 @@ export class ScheduleService {
         if (!sameInputs) kept = kept.filter((b) => b.entry.startMs < lockUntil);
         if (sameInputs && kept.length === have.length) blocks = have;
         else {
-          built = buildDay({ plan: resolved, frame, state: prevState(), kept });
+          built = buildDay({ plan: resolved, frame, state: prevState(), kept, live: kept.length === 0 ? (prevLive ?? undefined) : undefined });
           if (built.contentHash === existing.contentHash) {
             blocks = built.blocks;
+            live = built.live;
             built = null;
           }
         }
@@ -256,10 +260,11 @@ export class ScheduleService {
           dayBlocks.set(keyOf(text, existing.contentHash), blocks);
           prevHash = existing.contentHash;
           prevState = () => parseState(existing);
+          prevLive = live;
           for (const i of dayIssues(existing)) result.issues.push(i);
         }
       } else {
-        built = buildDay({ plan: resolved, frame, state: prevState(), kept: [] });
+        built = buildDay({ plan: resolved, frame, state: prevState(), live: prevLive ?? undefined });
       }
       if (built) {
         saveDay(this.db, channel.id, built, inputHash, now, playlogUntil);
@@ -271,6 +276,7 @@ export class ScheduleService {
         prevHash = built.contentHash;
         const after = built.stateAfter;
         prevState = () => after;
+        prevLive = built.live;
       }
       await new Promise<void>((resolve) => setImmediate(resolve));
     }

@@ -149,19 +149,20 @@ export type PlayStat = [number, number];
 
 /**
  * What carries from one block to the next. It changes only through `applyBlock`,
- * so a kept (locked) stretch can be replayed to the exact same state.
+ * so a kept (locked) stretch can be replayed to the exact same state. Play
+ * histories are flat [assetId, timesAired, lastStartMs, ...] triples: compact to store.
  */
 export interface ScheduleState {
   /** Per series cursor key: last aired asset, its position in play order, and when. */
   series: Record<string, { assetId: number; index: number; atMs: number }>;
-  programs: Record<string, PlayStat>;
-  spots: Record<string, PlayStat>;
+  programs: number[];
+  spots: number[];
   /** End of the last built block (carry-over into the next day). */
   cursorMs: number | null;
 }
 
 export function emptyState(): ScheduleState {
-  return { series: {}, programs: {}, spots: {}, cursorMs: null };
+  return { series: {}, programs: [], spots: [], cursorMs: null };
 }
 
 /** A built block: one EPG entry and the events that fill it to its boundary. */
