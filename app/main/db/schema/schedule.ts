@@ -113,6 +113,11 @@ export const scheduleDays = sqliteTable(
     /** Cursor state after the day (series positions, play counts), JSON. */
     stateAfter: text('state_after').notNull(),
     report: text('report', { mode: 'json' }).$type<unknown[]>().notNull(),
+    /**
+     * Every event of the day, compact JSON (see schedule/store.ts): the whole day can
+     * be read back exactly. playlog_events holds the next hours as rows.
+     */
+    events: text('events'),
     builtAtMs: integer('built_at_ms').notNull(),
   },
   (t) => [uniqueIndex('schedule_days_channel_date').on(t.channelId, t.broadcastDate)],

@@ -1,0 +1,1 @@
+ALTER TABLE `schedule_days` ADD `events` text;
