@@ -16,6 +16,7 @@ import { ChannelFailedError } from '../runtime/channel-manager.ts';
 import { ChannelDisabledError, UnknownChannelError, type ProgramDirector } from '../runtime/program-director.ts';
 import type { ScheduleReader } from '../runtime/schedule-reader.ts';
 import { buildM3u } from './m3u.ts';
+import { resourcesDir } from '../config/resources.ts';
 
 export interface HttpServerOptions {
   director: ProgramDirector;
@@ -114,6 +115,9 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
       }
     }
   });
+
+  const icons = resourcesDir('icons');
+  if (icons) await app.register(fastifyStatic, { root: icons, prefix: '/icons/', decorateReply: false });
 
   if (opts.consoleDir && existsSync(opts.consoleDir)) {
     await app.register(fastifyStatic, { root: opts.consoleDir, prefix: '/', index: ['index.html'], wildcard: false });

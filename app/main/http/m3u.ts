@@ -10,7 +10,7 @@ export function buildM3u(base: string, channels: ChannelStatusDto[], group: stri
   const lines = [`#EXTM3U url-tvg="${base}/iptv/xmltv.xml" x-tvg-url="${base}/iptv/xmltv.xml"`];
   for (const c of channels) {
     lines.push(
-      `#EXTINF:-1 tvg-id="${c.number}.retrovue" tvg-chno="${c.number}" tvg-name="${attr(c.name)}" tvg-logo="${base}/icons/channel.png" group-title="${attr(group)}",${attr(c.name)}`,
+      `#EXTINF:-1 tvg-id="${c.number}.retrovue" tvg-chno="${c.number}" tvg-name="${attr(c.name)}" tvg-logo="${base}/icons/icon.png" group-title="${attr(group)}",${attr(c.name)}`,
       c.streamUrl,
     );
   }
