@@ -14,6 +14,7 @@ import { LoopTimeline } from './loop.ts';
 import { sha256 } from './prng.ts';
 import { LibraryIndex, resolvePlan, type ResolvedPlan } from './resolve.ts';
 import {
+  assetLookup,
   dayIssues,
   deleteDaysBefore,
   loadChannelBlocks,
@@ -212,7 +213,8 @@ export class ScheduleService {
     const firstText = formatDate(firstDate);
     const keyOf = (date: string, hash: string): string => `${date}|${hash}`;
     /** Stored blocks of a day; those past the stored playlog come without events. */
-    const storedBlocks = (d: DayRow): BuiltBlock[] => cached?.days.get(keyOf(d.broadcastDate, d.contentHash)) ?? loadDayBlocks(this.db, channel.number, d.id);
+    const asset = assetLookup(this.db);
+    const storedBlocks = (d: DayRow): BuiltBlock[] => cached?.days.get(keyOf(d.broadcastDate, d.contentHash)) ?? loadDayBlocks(this.db, channel.number, d.id, asset);
     const completePrefix = (blocks: BuiltBlock[]): BuiltBlock[] => {
       const i = blocks.findIndex((b) => !isComplete(b));
       return i < 0 ? blocks : blocks.slice(0, i);

@@ -4,6 +4,7 @@
  * paths use prepared statements directly: a 14-day build writes ~10^5 events.
  */
 import type Database from 'better-sqlite3';
+import { eventId } from './builder.ts';
 import type { Db } from '../db/database.ts';
 import { LoopTimeline } from './loop.ts';
 import { playOrder } from './resolve.ts';
@@ -314,24 +315,115 @@ const BLOCK_COLUMNS = `start_ms AS startMs, end_ms AS endMs, kind, title, subtit
 const EVENT_COLUMNS = `id, start_ms AS startMs, end_ms AS endMs, kind, asset_id AS assetId, title, in_point_ms AS inPointMs,
   duration_ms AS durationMs, path, has_video AS hasVideo, has_audio AS hasAudio`;
 
-export function loadDayBlocks(db: Db, channelNumber: number, dayId: number): BuiltBlock[] {
-  const blocks = stmt(db, `SELECT ${BLOCK_COLUMNS} FROM schedule_blocks WHERE day_id = ? ORDER BY start_ms`).all(dayId) as BlockRowLite[];
-  const events = stmt(db, `SELECT ${EVENT_COLUMNS} FROM playlog_events WHERE day_id = ? ORDER BY start_ms`).all(dayId) as EventRowLite[];
-  return assemble(channelNumber, blocks, events);
+const EVENT_KINDS: readonly EventKind[] = ['program', 'commercial', 'promo', 'station_id', 'bumper', 'filler', 'pad'];
+
+/**
+ * A day's events as compact JSON: the event count of each block (n), titles of
+ * assetless events (t), then four numbers per event (e): duration, kind, asset id
+ * (or -1 - title index), in-point. Events are contiguous within a block, so starts
+ * follow from the block start; ids from channel and start; titles, paths and
+ * streams of assets from the library rows (assets are never deleted, only retired).
+ */
+export function encodeDayEvents(blocks: BuiltBlock[]): string {
+  const titles: string[] = [];
+  const counts: number[] = [];
+  const flat: number[] = [];
+  for (const b of blocks) {
+    counts.push(b.events.length);
+    for (const e of b.events) {
+      let ref: number;
+      if (e.assetId === null) {
+        let ti = titles.indexOf(e.title);
+        if (ti < 0) ti = titles.push(e.title) - 1;
+        ref = -1 - ti;
+      } else ref = e.assetId;
+      flat.push(e.durationMs, EVENT_CODE[e.kind], ref, e.inPointMs);
+    }
+  }
+  return JSON.stringify({ v: 3, t: titles, n: counts, e: flat });
 }
 
-/** Every built block of a channel that ends after `fromMs`, in time order. */
+const EVENT_CODE: Record<EventKind, number> = { program: 0, commercial: 1, promo: 2, station_id: 3, bumper: 4, filler: 5, pad: 6 };
+
+export interface AssetInfo {
+  title: string;
+  path: string | null;
+  hasVideo: boolean;
+  hasAudio: boolean;
+}
+
+/** Asset rows by id, as events need them; cached for one load. */
+export function assetLookup(db: Db): (id: number) => AssetInfo {
+  const cache = new Map<number, AssetInfo>();
+  const q = stmt(
+    db,
+    `SELECT title, path, (video IS NOT NULL AND video <> 'null') AS hasVideo, (audio IS NOT NULL AND audio <> 'null') AS hasAudio FROM assets WHERE id = ?`,
+  );
+  return (id) => {
+    let a = cache.get(id);
+    if (!a) {
+      const r = q.get(id) as { title: string; path: string; hasVideo: number; hasAudio: number } | undefined;
+      a = r ? { title: r.title, path: r.path, hasVideo: Boolean(r.hasVideo), hasAudio: Boolean(r.hasAudio) } : { title: `asset ${id}`, path: null, hasVideo: false, hasAudio: false };
+      cache.set(id, a);
+    }
+    return a;
+  };
+}
+
+function decodeDayEvents(channelNumber: number, blocks: BuiltBlock[], text: string, asset: (id: number) => AssetInfo): boolean {
+  let doc: { v: number; t: string[]; n: number[]; e: number[] };
+  try {
+    doc = JSON.parse(text) as typeof doc;
+  } catch {
+    return false;
+  }
+  if (doc.v !== 3 || !Array.isArray(doc.n) || doc.n.length !== blocks.length) return false;
+  let p = 0;
+  blocks.forEach((block, i) => {
+    const events: PlaylogEvent[] = [];
+    let startMs = block.entry.startMs;
+    const count = doc.n[i] ?? 0;
+    for (let k = 0; k < count; k++, p += 4) {
+      const dur = doc.e[p] as number;
+      const ref = doc.e[p + 2] as number;
+      const a = ref >= 0 ? asset(ref) : null;
+      events.push({
+        id: eventId(channelNumber, startMs),
+        channelNumber,
+        startMs,
+        endMs: startMs + dur,
+        kind: EVENT_KINDS[doc.e[p + 1] as number] ?? 'pad',
+        assetId: ref >= 0 ? ref : null,
+        title: a ? a.title : (doc.t[-1 - ref] ?? ''),
+        inPointMs: doc.e[p + 3] as number,
+        durationMs: dur,
+        path: a ? a.path : null,
+        hasVideo: a ? a.hasVideo : false,
+        hasAudio: a ? a.hasAudio : false,
+      });
+      startMs += dur;
+    }
+    block.events = events;
+  });
+  return true;
+}
+
+/** A stored day's blocks with all their events. */
+export function loadDayBlocks(db: Db, channelNumber: number, dayId: number, asset: (id: number) => AssetInfo = assetLookup(db)): BuiltBlock[] {
+  const rows = stmt(db, `SELECT ${BLOCK_COLUMNS} FROM schedule_blocks WHERE day_id = ? ORDER BY start_ms`).all(dayId) as BlockRowLite[];
+  const blocks = assemble(channelNumber, rows, []);
+  const blob = stmt(db, `SELECT events FROM schedule_days WHERE id = ?`).get(dayId) as { events: string | null } | undefined;
+  if (blob?.events && decodeDayEvents(channelNumber, blocks, blob.events, asset)) return blocks;
+  // Days stored without the compact form: the playlog rows are what there is.
+  const events = stmt(db, `SELECT ${EVENT_COLUMNS} FROM playlog_events WHERE day_id = ? ORDER BY start_ms`).all(dayId) as EventRowLite[];
+  return assemble(channelNumber, rows, events);
+}
+
+/** Every stored block of a channel in days that end after `fromMs`, in time order. */
 export function loadChannelBlocks(db: Db, channel: ChannelRow, fromMs: number): BuiltBlock[] {
-  const blocks = stmt(db, `SELECT ${BLOCK_COLUMNS} FROM schedule_blocks WHERE channel_id = ? AND end_ms > ? ORDER BY start_ms`).all(
-    channel.id,
-    fromMs,
-  ) as BlockRowLite[];
-  const first = blocks[0]?.startMs ?? fromMs;
-  const events = stmt(db, `SELECT ${EVENT_COLUMNS} FROM playlog_events WHERE channel_id = ? AND start_ms >= ? ORDER BY start_ms`).all(
-    channel.id,
-    first,
-  ) as EventRowLite[];
-  return assemble(channel.number, blocks, events);
+  const days = stmt(db, `SELECT id FROM schedule_days WHERE channel_id = ? AND last_ms > ? ORDER BY broadcast_date`).all(channel.id, fromMs) as Array<{ id: number }>;
+  const asset = assetLookup(db);
+  return days.flatMap((d) => loadDayBlocks(db, channel.number, d.id, asset));
 }
 
 const INSERT_EVENT = `INSERT OR IGNORE INTO playlog_events
@@ -354,18 +446,18 @@ function insertEvents(db: Db, dayId: number, channelId: number, blocks: BuiltBlo
 }
 
 /**
- * Store a built day: the day, all its guide blocks, and the playlog events of the
- * blocks that start before `playlogUntilMs` (the rest is rolled in later; it can
- * be rebuilt exactly from the stored state). Later days of the channel are
- * dropped in the same transaction: they were built on the old version of this one.
+ * Store a built day: the day with all its events (compact), its guide blocks, and
+ * playlog rows for the blocks that start before `playlogUntilMs` (rolled forward
+ * later). Later days of the channel are dropped in the same transaction: they were
+ * built on the old version of this one.
  */
 export function saveDay(db: Db, channelId: number, day: BuiltDay, inputHash: string, builtAtMs: number, playlogUntilMs: number): number {
   const client = sqlite(db);
   const delDays = stmt(db, `DELETE FROM schedule_days WHERE channel_id = ? AND broadcast_date >= ?`);
   const insDay = stmt(
     db,
-    `INSERT INTO schedule_days (channel_id, broadcast_date, start_ms, end_ms, first_ms, last_ms, input_hash, content_hash, state_after, report, built_at_ms)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO schedule_days (channel_id, broadcast_date, start_ms, end_ms, first_ms, last_ms, input_hash, content_hash, state_after, report, events, built_at_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insBlock = stmt(
     db,
@@ -386,6 +478,7 @@ export function saveDay(db: Db, channelId: number, day: BuiltDay, inputHash: str
       day.contentHash,
       JSON.stringify(day.stateAfter),
       JSON.stringify(day.issues),
+      encodeDayEvents(day.blocks),
       builtAtMs,
     );
     dayId = Number(info.lastInsertRowid);
