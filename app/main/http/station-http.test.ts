@@ -100,7 +100,8 @@ describe('a channel on the air over HTTP', () => {
     expect(numbered.length).toBeGreaterThan(150);
     const first = frames[0];
     expect(first, 'the very first frame carries a number').not.toBeNull();
-    const want = expectedFrame(r.startedAt, durations);
+    // What is on when the picture appears at the viewer is what it must show.
+    const want = expectedFrame(r.startedAt + (r.firstByteAfterMs ?? 0), durations);
     // Compare as positions in the loop, so a tune-in right at a clip boundary is judged fairly.
     const cycle = durations[0]! + durations[1]!;
     const posOf = (f: number): number => (f >= B_OFFSET ? durations[0]! + ((f - B_OFFSET) * 1000) / FPS : (f * 1000) / FPS);

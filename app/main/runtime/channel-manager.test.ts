@@ -112,11 +112,14 @@ describe('ChannelManager', () => {
     expect(cm.viewerCount).toBe(25);
     expect(cm.runtimeStatus().producerStatus).toBe('running');
     const p = made[0] as FakeProducer;
-    expect(p.startAt).toBe(clock.nowMs());
-    // Joined 5:33 into event e0: the plan starts with it, and the producer is told the time.
+    // Told to begin where the schedule will be once its output appears (the start-up estimate ahead).
+    expect(p.startAt).toBe(clock.nowMs() + 350);
+    // Joined 5:33 into event e0: the plan starts with it.
     expect(p.plan?.segments[0]?.eventId).toBe('e0');
-    expect(p.startAt - (p.plan?.segments[0]?.startMs ?? 0)).toBe(333_000);
+    expect(p.startAt - (p.plan?.segments[0]?.startMs ?? 0)).toBe(333_350);
     expect(cm.nowPlaying()).toMatchObject({ title: 'Show 0', offsetMs: 333_000 });
+    // The start took no station time here, so the learned start-up estimate shrinks toward 0.
+    expect(cm.expectedStartLatencyMs).toBeCloseTo(210, 5);
     for (const s of sessions) cm.tuneOut(s.id);
     expect(cm.viewerCount).toBe(0);
   });

@@ -45,6 +45,8 @@ export interface ChannelManagerOptions {
   lookaheadMs?: number;
   /** How often to top up the producer's queue and check its health. */
   tickMs?: number;
+  /** First guess of producer start-up time before one has been measured (default 350 ms; 0 disables). */
+  initialStartLatencyMs?: number;
 }
 
 export class ChannelFailedError extends Error {}
@@ -101,10 +103,22 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
   private stopTicker: (() => void) | null = null;
   private restartsLeft = 1;
   private closed = false;
+  /**
+   * How long a producer takes from start() to output, learned from each start. The
+   * producer is asked to begin that far ahead, so the first picture a viewer sees is
+   * what the schedule says is on when it appears, not what was on when they asked.
+   */
+  private startLatencyMs: number;
 
   constructor(private readonly opts: ChannelManagerOptions) {
     super();
     this.channel = opts.channel;
+    this.startLatencyMs = opts.initialStartLatencyMs ?? 350;
+  }
+
+  /** The current estimate of producer start-up time (ms). */
+  get expectedStartLatencyMs(): number {
+    return this.startLatencyMs;
   }
 
   get viewerCount(): number {
@@ -200,12 +214,12 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
   }
 
   private async startProducer(kind: ProducerKind): Promise<void> {
-    const now = this.opts.clock.nowMs();
+    const startAt = this.opts.clock.nowMs() + Math.round(this.startLatencyMs);
     const lookahead = this.opts.lookaheadMs ?? 120_000;
-    const events = this.opts.schedule.playlog(this.channel.number, now, now + lookahead);
-    const segments = segmentsFrom(events, now);
-    if (segments.length === 0 || (segments[0]?.startMs ?? Infinity) > now) {
-      this.setStatus('error', `nothing is scheduled on channel ${this.channel.number} at ${new Date(now).toISOString()}; build its schedule`);
+    const events = this.opts.schedule.playlog(this.channel.number, startAt, startAt + lookahead);
+    const segments = segmentsFrom(events, startAt);
+    if (segments.length === 0 || (segments[0]?.startMs ?? Infinity) > startAt) {
+      this.setStatus('error', `nothing is scheduled on channel ${this.channel.number} at ${new Date(startAt).toISOString()}; build its schedule`);
       return;
     }
     this.setStatus('starting', null);
@@ -219,8 +233,14 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
     this.producer = producer;
     this.producerKind = kind;
     producer.on('status', (h) => this.onProducerStatus(producer, h));
+    const t0 = this.opts.clock.monotonicMs();
     try {
-      await producer.start({ channelNumber: this.channel.number, profile: this.opts.profile, segments }, now);
+      await producer.start({ channelNumber: this.channel.number, profile: this.opts.profile, segments }, startAt);
+      if (this.opts.initialStartLatencyMs !== 0) {
+        // Smooth, and bounded so one slow start (a disk spinning up) cannot push the picture far ahead.
+        const measured = Math.min(2000, this.opts.clock.monotonicMs() - t0);
+        this.startLatencyMs = 0.6 * this.startLatencyMs + 0.4 * measured;
+      }
     } catch (err) {
       // Fully on air or failed: make sure nothing of the attempt is left running.
       await producer.stop().catch(() => {});
