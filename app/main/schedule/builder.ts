@@ -78,12 +78,14 @@ export class LiveState {
 
   playSpot(id: number, atMs: number): void {
     bump(this.spots, id, atMs);
-    for (const r of this.spotRotations.get(id) ?? []) r.touch(id);
+    const rs = this.spotRotations.get(id);
+    if (rs) for (const r of rs) r.touch(id);
   }
 
   playProgram(id: number, atMs: number): void {
     bump(this.programs, id, atMs);
-    for (const r of this.programRotations.get(id) ?? []) r.touch(id);
+    const rs = this.programRotations.get(id);
+    if (rs) for (const r of rs) r.touch(id);
   }
 
   toJSON(): ScheduleState {
@@ -606,7 +608,9 @@ class DayBuilder {
   }
 
   private readonly breakUsed = new Set<number>();
-  private readonly picks: Array<[PoolEntry, PoolRole]> = [];
+  /** This break's picks in air order: entries and their roles side by side. */
+  private readonly picks: PoolEntry[] = [];
+  private readonly pickRoles: PoolRole[] = [];
 
   /**
    * One break of exactly `budget` ms starting at `start`:
@@ -620,7 +624,9 @@ class DayBuilder {
     const used = this.breakUsed;
     used.clear();
     const picks = this.picks;
+    const roles = this.pickRoles;
     picks.length = 0;
+    roles.length = 0;
     let left = budget;
     const full = budget >= rules.minBreakMs;
     const pre = full ? this.pickOne(rot.bumper_pre, start, Math.floor(left / 3), used, 1) : null;
@@ -650,7 +656,8 @@ class DayBuilder {
         const isPromo = this.promoIds.has(x);
         if (isPromo && promos >= rules.maxPromosPerBreak) continue;
         if (isPromo) promos++;
-        picks.push([e, isPromo ? 'promo' : 'commercial']);
+        picks.push(e);
+        roles.push(isPromo ? 'promo' : 'commercial');
         used.add(x);
         left -= e.asset.durationMs;
         took = true;
@@ -660,10 +667,11 @@ class DayBuilder {
     }
     // Promos after commercials ("coming up next"); stable order otherwise.
     if (promos > 0) {
-      const promoPicks = picks.filter((p) => p[1] === 'promo');
+      const promoPicks = picks.filter((_, i) => roles[i] === 'promo');
       let w = 0;
-      for (const p of picks) if (p[1] !== 'promo') picks[w++] = p;
+      for (let i = 0; i < picks.length; i++) if (roles[i] !== 'promo') picks[w++] = picks[i] as PoolEntry;
       for (const p of promoPicks) picks[w++] = p;
+      for (let i = 0; i < roles.length; i++) roles[i] = i < roles.length - promoPicks.length ? 'commercial' : 'promo';
     }
     // Tight-fill: the longest promo (or one ID) that still fits, until none does.
     let idsInBreak = id ? 1 : 0;
@@ -681,7 +689,8 @@ class DayBuilder {
       }
       if (best === undefined) break;
       if (role === 'station_id') idsInBreak++;
-      picks.push([this.entries.get(best) as PoolEntry, role]);
+      picks.push(this.entries.get(best) as PoolEntry);
+      roles.push(role);
       used.add(best);
       left -= this.dur(best);
     }
@@ -690,14 +699,15 @@ class DayBuilder {
       while (left >= this.minSpotMs) {
         const e = this.pickOne(rot.spots, start, left, used, 6, true);
         if (!e) break;
-        picks.push([e, this.promoIds.has(e.asset.id) ? 'promo' : 'commercial']);
+        picks.push(e);
+        roles.push(this.promoIds.has(e.asset.id) ? 'promo' : 'commercial');
         used.add(e.asset.id);
         left -= e.asset.durationMs;
       }
     }
     let t = start;
     if (pre) t = this.emit(out, t, pre, 'bumper_pre');
-    for (const [e, role] of picks) t = this.emit(out, t, e, role);
+    for (let i = 0; i < picks.length; i++) t = this.emit(out, t, picks[i] as PoolEntry, roles[i] as PoolRole);
     // Pad: filler cut to length, then black for what is left.
     t = this.fillRest(out, t, left, used);
     if (post) t = this.emit(out, t, post, 'bumper_post');
