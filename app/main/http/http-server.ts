@@ -16,11 +16,18 @@ import { ChannelFailedError } from '../runtime/channel-manager.ts';
 import { ChannelDisabledError, UnknownChannelError, type ProgramDirector } from '../runtime/program-director.ts';
 import type { ScheduleReader } from '../runtime/schedule-reader.ts';
 import { buildM3u } from './m3u.ts';
+import { buildXmltv } from './xmltv.ts';
+import type { EpgEntry } from '../schedule/types.ts';
 import { resourcesDir } from '../config/resources.ts';
+
+/** The schedule as the HTTP side reads it: on air, playlog, and the guide. */
+export interface GuideReader extends ScheduleReader {
+  epg(channelNumber: number, fromMs: number, toMs: number): EpgEntry[];
+}
 
 export interface HttpServerOptions {
   director: ProgramDirector;
-  schedule: ScheduleReader;
+  schedule: GuideReader;
   clock: MasterClock;
   logger: Logger;
   /** Built console (out/renderer); served at / when present. */
@@ -87,6 +94,19 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
     const channels = director.statuses(streamUrl(req)).filter((c) => c.enabled);
     reply.type('audio/x-mpegurl; charset=utf-8');
     return buildM3u(baseUrl(req), channels, opts.stationName ?? 'RetroVue');
+  });
+
+  const xmltvQuery = z.object({ days: z.coerce.number().int('must be a whole number').min(1, 'must be 1 or more').max(14, 'must be 14 or fewer').optional() }).strict();
+  app.get('/iptv/xmltv.xml', async (req, reply) => {
+    const q = xmltvQuery.safeParse(req.query);
+    if (!q.success) return fail(reply, 400, describeIssues('query', q.error), 'Use ?days=1 to ?days=14 (default 3).');
+    const from = opts.clock.nowMs() - 2 * 3600_000;
+    const to = opts.clock.nowMs() + (q.data.days ?? 3) * 86_400_000;
+    const channels = director.statuses(streamUrl(req)).filter((c) => c.enabled).map((c) => ({
+      number: c.number, name: c.name, timezone: director.manager(c.number)?.channel.timezone ?? 'UTC', entries: opts.schedule.epg(c.number, from, to),
+    }));
+    reply.type('application/xml; charset=utf-8');
+    return buildXmltv(baseUrl(req), channels);
   });
 
   app.get('/iptv/channel/:file', async (req, reply) => {

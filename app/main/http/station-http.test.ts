@@ -181,4 +181,24 @@ describe('a channel on the air over HTTP', () => {
     expect(list.map((c) => c.number)).toEqual([1, 2]);
     expect(list[0]?.nowPlaying).toMatchObject({ kind: 'program' });
   });
+
+  it('serves an XMLTV guide that validates, and refuses a bad range', async () => {
+    const res = await fetch(`${base}/iptv/xmltv.xml?days=1`);
+    expect(res.status).toBe(200);
+    const xml = await res.text();
+    expect(xml).toContain('<channel id="1.retrovue">');
+    expect(xml).not.toContain('<channel id="2.retrovue">');
+    expect((xml.match(/<programme /g) ?? []).length).toBeGreaterThan(100);
+    const file = path.join(tmp.dir, 'guide.xml');
+    require('node:fs').writeFileSync(file, xml);
+    const validator = ['/usr/bin/tv_validate_file', '/usr/local/bin/tv_validate_file'].find((p) => existsSync(p));
+    if (validator) {
+      // The validator fetches its DTD online unless pointed at the copy the package ships.
+      const r = require('node:child_process').spawnSync(validator, [file], { encoding: 'utf8', env: { ...process.env, XMLTV_SUPPLEMENT: '/usr/share/xmltv' } });
+      expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+    }
+    const bad = await getJson(`${base}/iptv/xmltv.xml?days=99`);
+    expect(bad.status).toBe(400);
+    expect(String(bad.body.error)).toMatch(/query 'days': must be 14 or fewer/);
+  });
 });
