@@ -5,8 +5,9 @@
  * history is identical to one kept running, and choosing from the front is O(k).
  */
 import { mix } from './prng.ts';
+import type { PlayStat } from './types.ts';
 
-export type PlayStat = [number, number];
+export type { PlayStat };
 
 /** How far down a rotation a query looks for eligible items before giving up. */
 const MAX_SCAN = 96;

@@ -212,7 +212,7 @@ export class ScheduleService {
     const lastText = formatDate(broadcastDateAt(now + days * DAY_MS, tz, dsm));
     const firstText = formatDate(firstDate);
     const keyOf = (date: string, hash: string): string => `${date}|${hash}`;
-    /** Stored blocks of a day; those past the stored playlog come without events. */
+    /** Stored blocks of a day with their events (a day stored without them yields incomplete blocks). */
     const asset = assetLookup(this.db);
     const storedBlocks = (d: DayRow): BuiltBlock[] => cached?.days.get(keyOf(d.broadcastDate, d.contentHash)) ?? loadDayBlocks(this.db, channel.number, d.id, asset);
     const completePrefix = (blocks: BuiltBlock[]): BuiltBlock[] => {
@@ -243,7 +243,7 @@ export class ScheduleService {
       if (existing) {
         const have = storedBlocks(existing);
         const sameInputs = existing.inputHash === inputHash;
-        // Unchanged inputs: rebuild only what the stored playlog lacks. Changed: keep the locked part.
+        // Unchanged inputs: rebuild only what the stored day lacks. Changed: keep the locked part.
         let kept = completePrefix(have);
         if (!sameInputs) kept = kept.filter((b) => b.entry.startMs < lockUntil);
         if (sameInputs && kept.length === have.length) blocks = have;

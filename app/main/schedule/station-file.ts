@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { MasterClock } from '../clock/master-clock.ts';
 import { isValidTimeZone } from '../clock/zoned-time.ts';
 import type { Db } from '../db/database.ts';
-import { assets, channels, collections, schedulePlans, schedulePoolItems, scheduleZoneItems, scheduleZones, sources } from '../db/schema/index.ts';
+import { assets, channels, collections, scheduleDays, schedulePlans, schedulePoolItems, scheduleZoneItems, scheduleZones, sources } from '../db/schema/index.ts';
 import { parseDate } from './time.ts';
 import { DEFAULT_BREAK_RULES, type PoolRole, type ZoneContentType } from './types.ts';
 
@@ -356,7 +356,11 @@ export function importStation(db: Db, clock: MasterClock, input: string | Statio
       }
       tx.delete(schedulePoolItems).where(eq(schedulePoolItems.channelId, channelId)).run();
       tx.delete(schedulePlans).where(eq(schedulePlans.channelId, channelId)).run();
-      if (c.loop) continue;
+      if (c.loop) {
+        // A loop needs no built days; stale ones would come back if it were scheduled again.
+        tx.delete(scheduleDays).where(eq(scheduleDays.channelId, channelId)).run();
+        continue;
+      }
       const b = c.breaks ?? {};
       const planId = tx
         .insert(schedulePlans)
