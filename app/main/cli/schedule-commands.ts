@@ -144,7 +144,12 @@ export function registerScheduleCommands(program: Command, getStation: () => Pro
           return;
         }
         printTable(
-          entries.map((e) => ({ start: iso(e.startMs), end: iso(e.endMs), title: e.title, episode: [episodeLabel(e), e.subtitle].filter(Boolean).join(' ') || null, kind: e.kind })),
+          entries.map((e) => {
+            const label = episodeLabel(e);
+            // Scanned episode titles often repeat the series and code; print them once.
+            const episode = e.subtitle && label && e.subtitle.includes(label) ? e.subtitle.replace(e.title, '').trim() || label : [label, e.subtitle].filter(Boolean).join(' ');
+            return { start: iso(e.startMs), end: iso(e.endMs), title: e.title, episode: episode || null, kind: e.kind };
+          }),
         );
       }),
     );

@@ -15,12 +15,18 @@ import { DAY_MINUTES, HOUR_MS, MINUTE_MS, type DayFrame } from './time.ts';
 import type { BuiltBlock, BuiltDay, EpgEntry, EventKind, LibraryAsset, PlanIssue, PlaylogEvent, PoolRole, ScheduleState } from './types.ts';
 import { POOL_ROLES } from './types.ts';
 
+/** Bumped when the timeline math changes: stored days are then rebuilt after the locked window. */
+export const BUILDER_VERSION = 2;
+
 /** A break may carry the top-of-hour ID when it is this close to the hour. */
 const STATION_ID_WINDOW_MS = 15 * MINUTE_MS;
 /** Filler is not cut into pieces shorter than this; the rest is black. */
 const MIN_FILLER_MS = 1000;
 const NEVER: PlayStat = [0, -Infinity];
-/** How many from the front of a rotation compete (seeded order among them). */
+/**
+ * How many from the front of a rotation compete, fewest plays first and seeded
+ * among equals; never more than half the pool, so what just aired waits its turn.
+ */
 const FRONT = 8;
 
 const ROLE_KIND: Record<PoolRole, EventKind> = {
@@ -407,8 +413,8 @@ class DayBuilder {
     const grid = this.plan.gridMs;
     const rot = this.zoneRot.get(zone) as Rotation;
     const fits = (id: number): boolean => Math.ceil((this.assetsById.get(id) as LibraryAsset).durationMs / grid) * grid <= remaining;
-    let candidates = rot.front(FRONT, fits);
-    if (candidates.length === 0) candidates = rot.front(FRONT, () => true);
+    let candidates = rot.front(rot.window(FRONT), fits);
+    if (candidates.length === 0) candidates = rot.front(rot.window(FRONT), () => true);
     const salt = hashInts(this.seed, this.ch, cursor);
     let best = candidates[0] as number;
     let bestKey = Infinity;
@@ -577,7 +583,7 @@ class DayBuilder {
     this.qAt = atMs;
     this.qMax = maxMs;
     this.qForce = force;
-    return rot.front(FRONT, this.eligible);
+    return rot.front(rot.window(FRONT), this.eligible);
   }
 
   private readonly keyBuf = new Float64Array(FRONT);

@@ -42,6 +42,11 @@ export class Rotation {
     return this.pos.size;
   }
 
+  /** `k`, but at most half the pool (at least one): the longest-waiting half. */
+  window(k: number): number {
+    return Math.min(k, Math.max(1, Math.ceil(this.pos.size / 2)));
+  }
+
   has(id: number): boolean {
     return this.pos.has(id);
   }

@@ -9,7 +9,7 @@
  */
 import type { MasterClock } from '../clock/master-clock.ts';
 import type { Db } from '../db/database.ts';
-import { buildDay, isComplete, type BuiltDayLive, type LiveState } from './builder.ts';
+import { BUILDER_VERSION, buildDay, isComplete, type BuiltDayLive, type LiveState } from './builder.ts';
 import { LoopTimeline } from './loop.ts';
 import { sha256 } from './prng.ts';
 import { LibraryIndex, resolvePlan, type ResolvedPlan } from './resolve.ts';
@@ -235,7 +235,7 @@ export class ScheduleService {
     for (let date = firstDate; formatDate(date) <= lastText; date = nextDate(date)) {
       const text = formatDate(date);
       const existing = byDate.get(text) ?? null;
-      const inputHash = sha256(`${resolved.hash}|${prevHash}|${text}|${channel.gridMinutes}|${channel.broadcastDayStart}|${tz}`);
+      const inputHash = sha256(`${BUILDER_VERSION}|${resolved.hash}|${prevHash}|${text}|${channel.gridMinutes}|${channel.broadcastDayStart}|${tz}`);
       const frame = dayFrame(tz, date, dsm, resolved.gridMs);
       let built: BuiltDayLive | null = null;
       let blocks: BuiltBlock[] | null = null;
