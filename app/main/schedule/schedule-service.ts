@@ -232,6 +232,8 @@ export class ScheduleService {
     }
     // The working state of the day just built, to carry into the next without a round trip.
     let prevLive: LiveState | null = null;
+    let sinceYield = 0;
+    let yieldedAt = this.clock.monotonicMs();
     for (let date = firstDate; formatDate(date) <= lastText; date = nextDate(date)) {
       const text = formatDate(date);
       const existing = byDate.get(text) ?? null;
@@ -280,7 +282,12 @@ export class ScheduleService {
         prevState = () => after;
         prevLive = built.live;
       }
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // Let playout and HTTP run between days: after ~20 ms of work (or every few days on a manual clock).
+      if (++sinceYield >= 8 || this.clock.monotonicMs() - yieldedAt >= 20) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sinceYield = 0;
+        yieldedAt = this.clock.monotonicMs();
+      }
     }
     const all = [...dayBlocks.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).flatMap(([, b]) => b);
     const index = new TimelineIndex(all);
