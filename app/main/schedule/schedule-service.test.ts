@@ -244,6 +244,16 @@ describe('ScheduleService', () => {
     expect(svc.playlog(4, firstFree, now + 3 * 24 * HOUR).some((e) => e.assetId === victim)).toBe(false);
   });
 
+  it('schedules fractional probe durations in whole milliseconds', async () => {
+    const { t, clock, svc } = setup();
+    sqlite(t.db).prepare(`UPDATE assets SET duration_ms = duration_ms + 0.37`).run();
+    await svc.buildHorizon({ days: 2 });
+    const now = clock.nowMs();
+    const events = svc.playlog(4, now, now + 24 * HOUR);
+    for (const e of events) expect(Number.isInteger(e.startMs) && Number.isInteger(e.durationMs)).toBe(true);
+    for (let i = 1; i < events.length; i++) expect(events[i]?.startMs).toBe(events[i - 1]?.endMs);
+  });
+
   it('reports plan problems before they air', async () => {
     const { t, clock, svc } = setup();
     importStation(

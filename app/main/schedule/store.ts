@@ -128,7 +128,8 @@ export function loadLibrary(db: Db): LibraryAsset[] {
       series: r.series,
       season: r.season,
       episode: r.episode,
-      durationMs: r.durationMs,
+      // Whole milliseconds keep every sum of durations exact.
+      durationMs: Math.round(r.durationMs),
       chapters,
       path: r.path,
       relPath: r.relPath,
