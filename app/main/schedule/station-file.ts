@@ -2,7 +2,38 @@
  * The station file: channels, their plans (zones) and break pools as YAML, so a
  * station can be versioned in git. Validated by a zod schema whose errors name the
  * bad field's path (`channels[1].zones[0].start: expected HH:MM`); the same schema
- * is exported as JSON Schema for editors.
+ * is exported as JSON Schema for editors (resources/station/station.schema.json).
+ *
+ *   version: 1
+ *   channels:
+ *     - number: 2
+ *       name: RetroVue Classics
+ *       timezone: America/New_York      # or "local"
+ *       grid: 30                        # 15 | 30 | 60
+ *       broadcastDayStart: "06:00"
+ *       seed: 7
+ *       breaks: { perHour: 4, marginMinutes: 2, minBreakSeconds: 30, cooldownMinutes: 30, maxPromos: 1 }
+ *       zones:
+ *         - name: Saturday morning cartoons
+ *           start: "06:00"
+ *           end: "12:00"
+ *           days: [sat]
+ *           priority: 10
+ *           play: series                # series | random | movies | asset
+ *           sources: [{ collection: "shows/Saturday Toons" }]
+ *       pools:
+ *         commercials: [{ collection: commercials, cooldownMinutes: 20 }]
+ *         promos: [{ collection: promos }]
+ *         ids: [{ collection: ids }]
+ *         bumpers: { pre: [{ collection: bumpers/pre }], post: [{ collection: bumpers/post }] }
+ *         filler: [{ collection: filler }]
+ *     - number: 3
+ *       name: Movie loop
+ *       timezone: UTC
+ *       loop: { collection: movies, epoch: "2026-01-01T00:00:00Z" }
+ *
+ * A source is { collection } (a name; `*` matches any text, e.g. "shows/*") with an
+ * optional `series` and `source`, or { path } for one asset.
  */
 import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
