@@ -33,7 +33,11 @@ function descendants(root: number): { pid: number; comm: string }[] {
   }
   const out: { pid: number; comm: string }[] = [];
   const walk = (p: number): void => {
-    for (const [c, pp] of parent) if (pp === p) (out.push({ pid: c, comm: comm.get(c) ?? '' }), walk(c));
+    for (const [c, pp] of parent) {
+      if (pp !== p) continue;
+      out.push({ pid: c, comm: comm.get(c) ?? '' });
+      walk(c);
+    }
   };
   walk(root);
   return out;

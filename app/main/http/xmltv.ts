@@ -14,6 +14,8 @@ export function xmltvChannelId(number: number): string {
 }
 
 function esc(text: string): string {
+  // XML 1.0 forbids these control characters outright; escaping cannot save them.
+  // eslint-disable-next-line no-control-regex
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 }
 
