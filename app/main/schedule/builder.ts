@@ -29,6 +29,8 @@ const NEVER: PlayStat = [0, -Infinity];
  */
 const FRONT = 8;
 
+const TIGHT_FILL_ROLES: readonly PoolRole[] = ['commercial', 'promo', 'station_id'];
+
 const ROLE_KIND: Record<PoolRole, EventKind> = {
   commercial: 'commercial',
   promo: 'promo',
@@ -226,11 +228,10 @@ interface PoolTables {
   durById: Float64Array;
   coolById: Float64Array;
   promoIds: Set<number>;
-  ids: Record<Exclude<PoolRole, 'commercial'> | 'spots', number[]>;
+  ids: Record<PoolRole, number[]>;
   /** Shortest commercial or promo: stop looking once less time than this is left. */
   minSpotMs: number;
-  /** Shortest promo and station ID: tight-fill is skipped when less than these is left. */
-  minPromoMs: number;
+  /** Shortest station ID: the tight-fill ID is skipped when less than this is left. */
   minIdMs: number;
   programs: Map<number, LibraryAsset>;
 }
@@ -262,7 +263,7 @@ function poolTables(plan: ResolvedPlan): PoolTables {
     coolById,
     promoIds: new Set(ids('promo')),
     ids: {
-      spots: [...ids('commercial'), ...ids('promo')],
+      commercial: ids('commercial'),
       promo: ids('promo'),
       station_id: ids('station_id'),
       bumper_pre: ids('bumper_pre'),
@@ -270,7 +271,6 @@ function poolTables(plan: ResolvedPlan): PoolTables {
       filler: ids('filler'),
     },
     minSpotMs: Math.min(shortest(pools.commercial), shortest(pools.promo)),
-    minPromoMs: shortest(pools.promo),
     minIdMs: shortest(pools.station_id),
     programs,
   };
@@ -288,13 +288,12 @@ class DayBuilder {
   private readonly issues: PlanIssue[] = [];
   private padMs = 0;
   private readonly minSpotMs: number;
-  private readonly minPromoMs: number;
   private readonly minIdMs: number;
   private readonly entries: Map<number, PoolEntry>;
   private readonly durById: Float64Array;
   private readonly coolById: Float64Array;
   private readonly promoIds: Set<number>;
-  private readonly rot: Record<Exclude<PoolRole, 'commercial'> | 'spots', Rotation>;
+  private readonly rot: Record<PoolRole, Rotation>;
   private readonly zoneRot = new Map<ResolvedZone, Rotation>();
   private readonly assetsById: Map<number, LibraryAsset>;
   private readonly idPrefix: string;
@@ -312,12 +311,11 @@ class DayBuilder {
     this.coolById = t.coolById;
     this.promoIds = t.promoIds;
     this.minSpotMs = t.minSpotMs;
-    this.minPromoMs = t.minPromoMs;
     this.minIdMs = t.minIdMs;
     this.assetsById = t.programs;
-    const rot = (key: Exclude<PoolRole, 'commercial'> | 'spots'): Rotation => this.state.rotation(key, 'spot', t.ids[key], this.seed);
+    const rot = (key: PoolRole): Rotation => this.state.rotation(key, 'spot', t.ids[key], this.seed);
     this.rot = {
-      spots: rot('spots'),
+      commercial: rot('commercial'),
       promo: rot('promo'),
       station_id: rot('station_id'),
       bumper_pre: rot('bumper_pre'),
@@ -504,7 +502,8 @@ class DayBuilder {
     // Every break (the end one included) must be worth interrupting for.
     let n = Math.min(wanted, Math.max(0, Math.floor(leftover / Math.max(1, rules.minBreakMs)) - 1));
     const margin = rules.marginMs;
-    const chapters = asset.chapters.filter((c) => c >= margin && c <= P - margin);
+    // Strictly inside the program: a break never opens or closes it.
+    const chapters = [...new Set(asset.chapters)].filter((c) => c > 0 && c < P && c >= margin && c <= P - margin);
     if (n <= 0) return [];
     if (chapters.length > 0) {
       if (chapters.length <= n) return chapters;
@@ -613,6 +612,13 @@ class DayBuilder {
     return id === undefined ? null : (this.entries.get(id) as PoolEntry);
   }
 
+  /** The longest eligible item near the front of a rotation that fits in `maxMs`, or -1. */
+  private longest(rot: Rotation, used: Set<number>, atMs: number, maxMs: number): number {
+    let best = -1;
+    for (const x of this.query(rot, used, atMs, maxMs, false)) if (best < 0 || this.dur(x) > this.dur(best)) best = x;
+    return best;
+  }
+
   private readonly breakUsed = new Set<number>();
   /** This break's picks in air order: entries and their roles side by side. */
   private readonly picks: PoolEntry[] = [];
@@ -650,26 +656,28 @@ class DayBuilder {
       used.add(id.asset.id);
       left -= id.asset.durationMs;
     }
-    // Fit: spots from the front of the rotation, best-ranked first, while they fit (promos capped).
+    // Fit: commercials (and promos, up to the cap) from the front of their rotations,
+    // best-ranked first, while they fit.
     let promos = 0;
+    const chunk: number[] = [];
     while (left >= this.minSpotMs) {
-      const chunk = this.query(rot.spots, used, start, left, false);
+      chunk.length = 0;
+      for (const x of this.query(rot.commercial, used, start, left, false)) chunk.push(x);
+      if (promos < rules.maxPromosPerBreak) for (const x of this.query(rot.promo, used, start, left, false)) chunk.push(x);
       if (chunk.length === 0) break;
-      let took = false;
       for (const x of this.ranked(chunk, start, 4)) {
-        const e = this.entries.get(x) as PoolEntry;
-        if (e.asset.durationMs > left) continue;
+        const d = this.dur(x);
+        if (d > left || used.has(x)) continue;
         const isPromo = this.promoIds.has(x);
-        if (isPromo && promos >= rules.maxPromosPerBreak) continue;
-        if (isPromo) promos++;
-        picks.push(e);
+        if (isPromo) {
+          if (promos >= rules.maxPromosPerBreak) continue;
+          promos++;
+        }
+        picks.push(this.entries.get(x) as PoolEntry);
         roles.push(isPromo ? 'promo' : 'commercial');
         used.add(x);
-        left -= e.asset.durationMs;
-        took = true;
+        left -= d;
       }
-      // Only capped promos left that fit: nothing more to fit.
-      if (!took) break;
     }
     // Promos after commercials ("coming up next"); stable order otherwise.
     if (promos > 0) {
@@ -679,21 +687,20 @@ class DayBuilder {
       for (const p of promoPicks) picks[w++] = p;
       for (let i = 0; i < roles.length; i++) roles[i] = i < roles.length - promoPicks.length ? 'commercial' : 'promo';
     }
-    // Tight-fill: the longest promo (or one ID) that still fits, until none does.
+    // Tight-fill: the longest spot that still fits (commercial, promo, or one ID), until none does.
     let idsInBreak = id ? 1 : 0;
-    while (left >= this.minPromoMs || (idsInBreak === 0 && left >= this.minIdMs)) {
-      let best: number | undefined;
-      let role: PoolRole = 'promo';
-      if (left >= this.minPromoMs) for (const x of this.query(rot.promo, used, start, left, false)) if (best === undefined || this.dur(x) > this.dur(best)) best = x;
-      if (idsInBreak === 0 && left >= this.minIdMs) {
-        for (const x of this.query(rot.station_id, used, start, left, false)) {
-          if (best === undefined || this.dur(x) > this.dur(best)) {
-            best = x;
-            role = 'station_id';
-          }
+    for (;;) {
+      let best = -1;
+      let role: PoolRole = 'commercial';
+      for (const r of TIGHT_FILL_ROLES) {
+        if (r === 'station_id' ? idsInBreak > 0 || left < this.minIdMs : left < this.minSpotMs) continue;
+        const x = this.longest(rot[r], used, start, left);
+        if (x >= 0 && (best < 0 || this.dur(x) > this.dur(best))) {
+          best = x;
+          role = r;
         }
       }
-      if (best === undefined) break;
+      if (best < 0) break;
       if (role === 'station_id') idsInBreak++;
       picks.push(this.entries.get(best) as PoolEntry);
       roles.push(role);
@@ -703,7 +710,7 @@ class DayBuilder {
     // Dead air is worse than a repeat: without filler, spots still cooling down may fill.
     if (pools.filler.length === 0) {
       while (left >= this.minSpotMs) {
-        const e = this.pickOne(rot.spots, start, left, used, 6, true);
+        const e = this.pickOne(rot.commercial, start, left, used, 6, true) ?? this.pickOne(rot.promo, start, left, used, 7, true);
         if (!e) break;
         picks.push(e);
         roles.push(this.promoIds.has(e.asset.id) ? 'promo' : 'commercial');
