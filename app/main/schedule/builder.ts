@@ -575,7 +575,7 @@ class DayBuilder {
   private qAt = 0;
   private qForce = false;
   private readonly eligible = (id: number): boolean =>
-    !this.qUsed.has(id) && this.dur(id) <= this.qMax && (this.qForce || this.cool(id, this.qAt));
+    (this.durById[id] as number) <= this.qMax && !this.qUsed.has(id) && (this.qForce || this.cool(id, this.qAt));
 
   private query(rot: Rotation, used: Set<number>, atMs: number, maxMs: number, force: boolean): number[] {
     this.qUsed = used;

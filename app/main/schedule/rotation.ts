@@ -13,61 +13,67 @@ export type { PlayStat };
 const MAX_SCAN = 96;
 
 export class Rotation {
+  /** Members by local index, and the reverse. */
+  private readonly ids: number[];
+  private readonly local = new Map<number, number>();
+  /** Local indices in rotation order; entries whose `pos` differs are stale copies. */
   private order: number[];
-  /** Current index in `order` of each member; older copies in `order` are stale. */
-  private readonly pos = new Map<number, number>();
+  private readonly pos: Int32Array;
   private head = 0;
   private readonly scratch: number[] = [];
 
   constructor(ids: readonly number[], stats: Map<number, PlayStat>, seed: number) {
-    const unique = [...new Set(ids)];
-    const last = new Float64Array(unique.length);
-    const tie = new Float64Array(unique.length);
-    unique.forEach((id, i) => {
+    this.ids = [...new Set(ids)];
+    const n = this.ids.length;
+    const last = new Float64Array(n);
+    const tie = new Float64Array(n);
+    this.ids.forEach((id, i) => {
+      this.local.set(id, i);
       last[i] = stats.get(id)?.[1] ?? -Infinity;
       tie[i] = mix(seed, id) * 65536 + (id % 65536);
     });
-    const idx = unique.map((_, i) => i);
-    idx.sort((a, b) => {
+    this.order = this.ids.map((_, i) => i);
+    this.order.sort((a, b) => {
       const la = last[a] as number;
       const lb = last[b] as number;
       if (la !== lb) return la < lb ? -1 : 1;
       return (tie[a] as number) - (tie[b] as number);
     });
-    this.order = idx.map((i) => unique[i] as number);
-    this.order.forEach((id, i) => this.pos.set(id, i));
+    this.pos = new Int32Array(n);
+    this.order.forEach((l, i) => (this.pos[l] = i));
   }
 
   get size(): number {
-    return this.pos.size;
+    return this.ids.length;
   }
 
   /** `k`, but at most half the pool (at least one): the longest-waiting half. */
   window(k: number): number {
-    return Math.min(k, Math.max(1, Math.ceil(this.pos.size / 2)));
+    return Math.min(k, Math.max(1, Math.ceil(this.ids.length / 2)));
   }
 
   has(id: number): boolean {
-    return this.pos.has(id);
+    return this.local.has(id);
   }
 
   /** The item aired: it goes to the back. */
   touch(id: number): void {
-    if (!this.pos.has(id)) return;
-    this.order.push(id);
-    this.pos.set(id, this.order.length - 1);
-    if (this.order.length > 4 * this.pos.size + 64) this.compact();
+    const l = this.local.get(id);
+    if (l === undefined) return;
+    this.order.push(l);
+    this.pos[l] = this.order.length - 1;
+    if (this.order.length > 4 * this.ids.length + 64) this.compact();
   }
 
   private compact(): void {
     const live: number[] = [];
     for (let i = this.head; i < this.order.length; i++) {
-      const id = this.order[i] as number;
-      if (this.pos.get(id) === i) live.push(id);
+      const l = this.order[i] as number;
+      if (this.pos[l] === i) live.push(l);
     }
     this.order = live;
     this.head = 0;
-    live.forEach((id, i) => this.pos.set(id, i));
+    live.forEach((l, i) => (this.pos[l] = i));
   }
 
   /**
@@ -77,14 +83,15 @@ export class Rotation {
   front(k: number, ok: (id: number) => boolean): number[] {
     const out = this.scratch;
     out.length = 0;
-    const { order, pos } = this;
+    const { order, pos, ids } = this;
     // Skip the stale prefix once, so later calls start at a live item.
-    while (this.head < order.length && pos.get(order[this.head] as number) !== this.head) this.head++;
+    while (this.head < order.length && pos[order[this.head] as number] !== this.head) this.head++;
     let scanned = 0;
     for (let i = this.head; i < order.length && out.length < k && scanned < MAX_SCAN; i++) {
-      const id = order[i] as number;
-      if (pos.get(id) !== i) continue;
+      const l = order[i] as number;
+      if (pos[l] !== i) continue;
       scanned++;
+      const id = ids[l] as number;
       if (ok(id)) out.push(id);
     }
     return out;
