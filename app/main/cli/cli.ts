@@ -4,6 +4,9 @@ import { createCliContext } from './cli-context.ts';
 import { registerChannelCommands } from './channel-commands.ts';
 import { registerLibraryCommands } from './library-commands.ts';
 import { registerServeCommands } from './serve-commands.ts';
+import { registerScheduleCommands } from './schedule-commands.ts';
+import { ScheduleService } from '../schedule/schedule-service.ts';
+import { openStation } from '../station.ts';
 
 export function buildCli(): Command {
   const program = new Command('retrovue')
@@ -16,6 +19,11 @@ export function buildCli(): Command {
   registerLibraryCommands(program, ctx);
   registerChannelCommands(program, ctx);
   registerServeCommands(program, ctx);
+  registerScheduleCommands(program, async () => {
+    const station = openStation({ dataDir: ctx.dataDir() });
+    const schedule = new ScheduleService({ db: station.db, clock: station.clock });
+    return { db: station.db, clock: station.clock, schedule, close: () => (schedule.stop(), station.close()) };
+  });
   return program;
 }
 
