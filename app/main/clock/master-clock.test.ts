@@ -42,6 +42,14 @@ describe('ManualClock', () => {
 });
 
 describe('SystemClock', () => {
+  it('can run station time apart from system time without touching monotonic time', () => {
+    const c = new SystemClock();
+    const mono = c.monotonicMs();
+    c.setStationTime(Date.parse('2030-06-01T12:00:00Z'));
+    expect(Math.abs(c.nowMs() - Date.parse('2030-06-01T12:00:00Z'))).toBeLessThan(50);
+    expect(c.monotonicMs() - mono).toBeLessThan(50);
+  });
+
   it('monotonic time never goes backwards and sleep waits', async () => {
     const c = new SystemClock();
     const a = c.monotonicMs();

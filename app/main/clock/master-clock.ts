@@ -20,10 +20,19 @@ export function nowDate(clock: MasterClock): Date {
   return new Date(clock.nowMs());
 }
 
-/** The real clock: system wall time, `performance.now()` for monotonic time. */
+/**
+ * The real clock: system wall time, `performance.now()` for monotonic time. Station time
+ * may be set apart from system time by an offset (to run a station at another hour);
+ * monotonic time is never shifted, so playout pacing is unaffected.
+ */
 export class SystemClock implements MasterClock {
+  constructor(private offsetMs = 0) {}
   nowMs(): number {
-    return Date.now();
+    return Date.now() + this.offsetMs;
+  }
+  /** Make station time read `stationMs` now. */
+  setStationTime(stationMs: number): void {
+    this.offsetMs = stationMs - Date.now();
   }
   monotonicMs(): number {
     return performance.now();
