@@ -1,16 +1,8 @@
 /** `channel` commands. */
 import type { Command } from 'commander';
-import { LibraryError } from '../library/library-errors.ts';
+import { parseIsoTime } from './cli-args.ts';
 import { printJson, printTable } from './output.ts';
 import type { CliContext } from './cli-context.ts';
-
-export function parseIsoTime(value: string, what: string): number {
-  const ms = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) {
-    throw new LibraryError(`${what} must be an ISO-8601 time such as 2026-11-21T06:00:00-05:00 (got '${value}').`);
-  }
-  return ms;
-}
 
 export function registerChannelCommands(program: Command, ctx: CliContext): void {
   const channel = program.command('channel').description('channels');

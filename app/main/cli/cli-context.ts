@@ -1,7 +1,7 @@
 /** What every CLI command needs: the station (opened lazily, closed after) and the global flags. */
 import { resolveDataDir } from '../config/data-dir.ts';
-import { LibraryError } from '../library/library-errors.ts';
 import { openStation, type Station } from '../station.ts';
+import { parseWholeNumber } from './cli-args.ts';
 
 export interface CliContext {
   json(): boolean;
@@ -22,10 +22,6 @@ export function createCliContext(globalOpts: () => { data?: string; json?: boole
         station.close();
       }
     },
-    intArg(value, what) {
-      const n = Number(value);
-      if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new LibraryError(`${what} must be a whole number (got '${value}').`);
-      return n;
-    },
+    intArg: parseWholeNumber,
   };
 }

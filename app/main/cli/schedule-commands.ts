@@ -8,6 +8,7 @@ import type { BuildSummary, ChannelScheduleInfo, ScheduleService } from '../sche
 import { exportStation, exportStationYaml, importStation, stationJsonSchema } from '../schedule/station-file.ts';
 import { loadChannels } from '../schedule/store.ts';
 import type { EpgEntry, PlanIssue, PlaylogEvent } from '../schedule/types.ts';
+import { parseIsoTime, parseWholeNumber } from './cli-args.ts';
 import { formatMs, printJson, printTable } from './output.ts';
 
 export interface ScheduleCliStation {
@@ -21,16 +22,11 @@ export interface ScheduleCliStation {
 const DAY_MS = 24 * 3_600_000;
 
 function parseTime(value: string | undefined, what: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) throw new Error(`${what} must be an ISO-8601 time such as 2026-03-06T18:00:00-05:00 (got '${value}').`);
-  return ms;
+  return value === undefined ? fallback : parseIsoTime(value, what);
 }
 
 function parseWhole(value: string | undefined, what: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value.trim())) throw new Error(`${what} must be a whole number (got '${value}').`);
-  return Number(value);
+  return value === undefined ? undefined : parseWholeNumber(value, what);
 }
 
 function channelOf(schedule: ScheduleService, n: number): ChannelScheduleInfo {
@@ -46,6 +42,19 @@ function episodeLabel(e: EpgEntry): string {
 
 function issueLines(issues: PlanIssue[]): string {
   return issues.map((i) => `  ${i.severity}: ${i.message}`).join('\n');
+}
+
+/** A channel and a --from/--to range (built if needed), with the header every range listing prints. */
+async function channelRange(st: ScheduleCliStation, number: string, opts: { from?: string; to?: string }, defaultSpanMs: number) {
+  const n = parseWholeNumber(number, 'channel number');
+  const info = channelOf(st.schedule, n);
+  const now = st.clock.nowMs();
+  const from = parseTime(opts.from, '--from', now);
+  const to = parseTime(opts.to, '--to', from + defaultSpanMs);
+  if (to <= from) throw new Error('--to must be after --from.');
+  await ensureRange(st.schedule, n, now, to);
+  const iso = (ms: number): string => toIsoInZone(ms, info.timezone);
+  return { n, from, to, iso, header: { channel: n, timezone: info.timezone, broadcastDayStart: info.broadcastDayStart, from: iso(from), to: iso(to) } };
 }
 
 /** Make sure events cover [fromMs, toMs) in memory; builds (and stores) only what is missing. */
@@ -123,24 +132,10 @@ export function registerScheduleCommands(program: Command, getStation: () => Pro
     .option('--to <iso>', 'end (default: 24 hours after the start)')
     .action((number: string, opts: { from?: string; to?: string }) =>
       withStation(async (st) => {
-        const n = parseWhole(number, 'channel number') as number;
-        const info = channelOf(st.schedule, n);
-        const now = st.clock.nowMs();
-        const from = parseTime(opts.from, '--from', now);
-        const to = parseTime(opts.to, '--to', from + DAY_MS);
-        if (to <= from) throw new Error('--to must be after --from.');
-        await ensureRange(st.schedule, n, now, to);
-        const iso = (ms: number): string => toIsoInZone(ms, info.timezone);
+        const { n, from, to, iso, header } = await channelRange(st, number, opts, DAY_MS);
         const entries = st.schedule.epg(n, from, to);
         if (json()) {
-          printJson({
-            channel: n,
-            timezone: info.timezone,
-            broadcastDayStart: info.broadcastDayStart,
-            from: iso(from),
-            to: iso(to),
-            entries: entries.map((e) => ({ start: iso(e.startMs), end: iso(e.endMs), ...e })),
-          });
+          printJson({ ...header, entries: entries.map((e) => ({ start: iso(e.startMs), end: iso(e.endMs), ...e })) });
           return;
         }
         printTable(
@@ -161,24 +156,10 @@ export function registerScheduleCommands(program: Command, getStation: () => Pro
     .option('--to <iso>', 'end (default: 3 hours after the start)')
     .action((number: string, opts: { from?: string; to?: string }) =>
       withStation(async (st) => {
-        const n = parseWhole(number, 'channel number') as number;
-        const info = channelOf(st.schedule, n);
-        const now = st.clock.nowMs();
-        const from = parseTime(opts.from, '--from', now);
-        const to = parseTime(opts.to, '--to', from + 3 * 3_600_000);
-        if (to <= from) throw new Error('--to must be after --from.');
-        await ensureRange(st.schedule, n, now, to);
-        const iso = (ms: number): string => toIsoInZone(ms, info.timezone);
+        const { n, from, to, iso, header } = await channelRange(st, number, opts, 3 * 3_600_000);
         const events: PlaylogEvent[] = st.schedule.playlog(n, from, to);
         if (json()) {
-          printJson({
-            channel: n,
-            timezone: info.timezone,
-            broadcastDayStart: info.broadcastDayStart,
-            from: iso(from),
-            to: iso(to),
-            events: events.map((e) => ({ start: iso(e.startMs), end: iso(e.endMs), ...e })),
-          });
+          printJson({ ...header, events: events.map((e) => ({ start: iso(e.startMs), end: iso(e.endMs), ...e })) });
           return;
         }
         printTable(
