@@ -178,11 +178,14 @@ export async function runFanoutBench(): Promise<FanoutBenchResult> {
   return { throughput, ...(await warmJoin(sample)) };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+/** Prints the fanout figures (called by bench/run.ts). */
+export async function run(): Promise<void> {
   const r = await runFanoutBench();
   for (const t of r.throughput) {
-    console.log(`${t.sink.padEnd(6)} ${String(t.viewers).padStart(3)} viewers: ${t.mbPerSec.toFixed(0)} MB/s in, ${(t.mbPerSec * t.viewers).toFixed(0)} MB/s out`);
+    console.log(`fanout.${t.sink}.${t.viewers}_viewers: ${t.mbPerSec.toFixed(0)} MB/s in, ${(t.mbPerSec * t.viewers).toFixed(0)} MB/s out`);
   }
-  console.log(`warm join: addViewer with ${(r.cacheBytes / 1024).toFixed(0)} KiB cached took ${r.warmJoinAddViewerMs.toFixed(2)} ms`);
-  console.log(`warm join over HTTP (loopback), request to first byte: median ${r.warmJoinHttpFirstByteMs.median.toFixed(2)} ms, p95 ${r.warmJoinHttpFirstByteMs.p95.toFixed(2)} ms`);
+  console.log(`fanout.warm_join_add_viewer_ms: ${r.warmJoinAddViewerMs.toFixed(2)} (${(r.cacheBytes / 1024).toFixed(0)} KiB cached)`);
+  console.log(`fanout.warm_join_http_first_byte_ms: median ${r.warmJoinHttpFirstByteMs.median.toFixed(2)}, p95 ${r.warmJoinHttpFirstByteMs.p95.toFixed(2)}`);
 }
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run();
