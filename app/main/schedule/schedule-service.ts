@@ -166,7 +166,7 @@ export class ScheduleService {
     const summary: BuildSummary = { atMs: now, channels: [] };
     for (const channel of channels) {
       if (channel.planKind === 'loop') {
-        const loop = loopTimeline(channel, library);
+        const loop = loopTimeline(this.db, channel, library, now);
         this.timelines.set(channel.number, { channel, loop, index: EMPTY_INDEX, days: new Map() });
         summary.channels.push({
           channelNumber: channel.number,
@@ -308,7 +308,7 @@ export class ScheduleService {
     if (!channel) return null;
     let t: Timeline;
     if (channel.planKind === 'loop') {
-      t = { channel, loop: loopTimeline(channel, loadLibrary(this.db)), index: EMPTY_INDEX, days: new Map() };
+      t = { channel, loop: loopTimeline(this.db, channel, loadLibrary(this.db), this.clock.nowMs()), index: EMPTY_INDEX, days: new Map() };
     } else {
       const blocks = loadChannelBlocks(this.db, channel, this.clock.nowMs() - this.retentionMs);
       t = { channel, loop: null, index: new TimelineIndex(blocks), days: new Map() };
@@ -373,7 +373,7 @@ export class ScheduleService {
     if (!channel) return [];
     const library = loadLibrary(this.db);
     if (channel.planKind === 'loop') {
-      return loopTimeline(channel, library).empty
+      return loopTimeline(this.db, channel, library, this.clock.nowMs()).empty
         ? [{ severity: 'error', code: 'empty_loop', message: `channel ${channel.number} loops a collection with nothing ready` }]
         : [];
     }

@@ -362,13 +362,16 @@ export function importStation(db: Db, clock: MasterClock, input: string | Statio
   db.transaction((tx) => {
     for (const { c, loopCollectionId, zones, pools } of plans) {
       const existing = tx.select().from(channels).where(eq(channels.number, c.number)).get();
+      const loopEpochMs = c.loop ? (c.loop.epoch !== undefined ? Date.parse(c.loop.epoch) : (existing?.loopEpochMs ?? now)) : (existing?.loopEpochMs ?? null);
       const values = {
         name: c.name,
         timezone: c.timezone === LOCAL_ZONE ? machineTimeZone() : c.timezone,
         enabled: c.enabled ?? true,
         planKind: c.loop ? ('loop' as const) : ('schedule' as const),
         loopCollectionId,
-        loopEpochMs: c.loop ? (c.loop.epoch !== undefined ? Date.parse(c.loop.epoch) : (existing?.loopEpochMs ?? now)) : (existing?.loopEpochMs ?? null),
+        loopEpochMs,
+        // A loop keeps its anchor (see loop-anchor.ts) unless the file moves its epoch or collection.
+        loopItems: existing && existing.loopCollectionId === loopCollectionId && existing.loopEpochMs === loopEpochMs ? existing.loopItems : null,
         gridMinutes: c.grid ?? 30,
         broadcastDayStart: c.broadcastDayStart ?? '06:00',
       };

@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import { eventId } from './builder.ts';
 import type { Db } from '../db/database.ts';
 import { LoopTimeline } from './loop.ts';
+import { reanchorLoop, type LoopAnchor, type LoopItem } from './loop-anchor.ts';
 import { playOrder } from './resolve.ts';
 import type {
   BuiltBlock,
@@ -34,6 +35,8 @@ export interface ChannelRow {
   planKind: 'loop' | 'schedule';
   loopCollectionId: number | null;
   loopEpochMs: number | null;
+  /** JSON LoopItem[] the epoch was anchored over (null until first anchored). */
+  loopItems: string | null;
   gridMinutes: number;
   broadcastDayStart: string;
   createdAtMs: number;
@@ -79,7 +82,7 @@ export function loadChannels(db: Db): ChannelRow[] {
   const rows = stmt(
     db,
     `SELECT id, number, name, timezone, enabled, plan_kind AS planKind, loop_collection_id AS loopCollectionId,
-            loop_epoch_ms AS loopEpochMs, grid_minutes AS gridMinutes, broadcast_day_start AS broadcastDayStart,
+            loop_epoch_ms AS loopEpochMs, loop_items AS loopItems, grid_minutes AS gridMinutes, broadcast_day_start AS broadcastDayStart,
             created_at_ms AS createdAtMs
        FROM channels ORDER BY number`,
   ).all() as Array<Omit<ChannelRow, 'enabled'> & { enabled: number }>;
@@ -139,9 +142,23 @@ export function loadLibrary(db: Db): LibraryAsset[] {
   });
 }
 
-export function loopTimeline(channel: ChannelRow, library: LibraryAsset[]): LoopTimeline {
+/**
+ * A loop channel's timeline over its ready items. When those items differ from the ones
+ * its epoch was anchored over, it is re-anchored at `nowMs` (and stored), so what is on
+ * air continues through a rescan, a restart or a rebuild.
+ */
+export function loopTimeline(db: Db, channel: ChannelRow, library: LibraryAsset[], nowMs: number): LoopTimeline {
   const items = channel.loopCollectionId === null ? [] : library.filter((a) => a.collectionId === channel.loopCollectionId).sort(playOrder);
-  return new LoopTimeline(channel.number, channel.loopEpochMs ?? channel.createdAtMs, items);
+  const current: LoopItem[] = items.map((a) => ({ id: a.id, durationMs: a.durationMs }));
+  const epochMs = channel.loopEpochMs ?? channel.createdAtMs;
+  const stored: LoopAnchor | null = channel.loopItems ? { epochMs, items: JSON.parse(channel.loopItems) as LoopItem[] } : null;
+  const anchor = stored ? reanchorLoop(stored, current, nowMs) : { epochMs, items: current };
+  if (anchor !== stored) {
+    stmt(db, 'UPDATE channels SET loop_epoch_ms = ?, loop_items = ? WHERE id = ?').run(anchor.epochMs, JSON.stringify(anchor.items), channel.id);
+    channel.loopEpochMs = anchor.epochMs;
+    channel.loopItems = JSON.stringify(anchor.items);
+  }
+  return new LoopTimeline(channel.number, anchor.epochMs, items);
 }
 
 interface PlanRowLite {

@@ -15,6 +15,8 @@ export const channels = sqliteTable('channels', {
   planKind: text('plan_kind', { enum: ['loop', 'schedule'] }).notNull().default('loop'),
   loopCollectionId: integer('loop_collection_id').references(() => collections.id, { onDelete: 'set null' }),
   loopEpochMs: integer('loop_epoch_ms'),
+  /** The items (ids, durations) the loop's epoch was anchored over; see schedule/loop-anchor.ts. */
+  loopItems: text('loop_items'),
   gridMinutes: integer('grid_minutes').notNull().default(30),
   /** Local time the broadcast day starts, "HH:MM". */
   broadcastDayStart: text('broadcast_day_start').notNull().default('06:00'),
