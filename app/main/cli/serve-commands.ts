@@ -1,4 +1,5 @@
 /** `serve` (the headless station) and `demo` (create the demo station without serving). */
+import { networkInterfaces } from 'node:os';
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { createDemoStation, type DemoProgress } from '../demo/demo-station.ts';
@@ -26,6 +27,14 @@ function demoProgressBar(enabled: boolean): { onProgress: DemoProgress; stop(): 
   };
 }
 
+/** The first non-loopback IPv4 address, for the address other devices should use. */
+function lanAddress(): string | null {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return null;
+}
+
 function port(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > 65535) throw new LibraryError(`--port must be a port number from 0 to 65535 (got '${value}').`);
@@ -48,10 +57,19 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
         dataDir: ctx.dataDir(), host: opts.host, port: port(opts.port), demo: opts.demo, lingerMs: linger * 1000,
         logger: createLogger(), onDemoProgress: bar.onProgress,
       }).finally(() => bar.stop());
-      const info = { console: running.url, m3u: running.m3uUrl, xmltv: `${running.url}/iptv/xmltv.xml`, dataDir: ctx.dataDir(), channels: running.director.channelNumbers() };
+      const listenPort = new URL(running.url).port;
+      const lan = opts.host === '0.0.0.0' || opts.host === '::' ? lanAddress() : null;
+      const info = {
+        console: running.url, m3u: running.m3uUrl, xmltv: `${running.url}/iptv/xmltv.xml`,
+        lanM3u: lan ? `http://${lan}:${listenPort}/iptv/channels.m3u` : null, dataDir: ctx.dataDir(), channels: running.director.channelNumbers(),
+      };
       if (ctx.json()) printJson(info);
       else {
-        process.stdout.write(`RetroVue is on the air.\n  Console:  ${info.console}\n  M3U:      ${info.m3u}\n  Data:     ${info.dataDir}\n  Channels: ${info.channels.join(', ') || '(none yet: add a source and a channel)'}\n`);
+        process.stdout.write(
+          `RetroVue is on the air.\n  Console:  ${info.console}\n  M3U:      ${info.m3u}\n` +
+            (info.lanM3u ? `  On your LAN (TVs, VLC, Kodi): ${info.lanM3u}\n` : '') +
+            `  Data:     ${info.dataDir}\n  Channels: ${info.channels.join(', ') || '(none yet: add a source and a channel)'}\n`,
+        );
       }
       await new Promise<void>((resolve) => {
         const shutdown = (): void => {
