@@ -304,7 +304,12 @@ export class PlayoutEngine extends EventEmitter {
       if (!this.encoder?.alive) await firstBytes;
       this.m0 = this.clock.monotonicMs();
       this.state = 'running';
-      this.pumpDone = this.pump().catch((err: unknown) => this.fail(err instanceof Error ? err : new Error(String(err))));
+      this.pumpDone = this.pump().catch(async (err: unknown) => {
+        // A closed input means the encoder is going: let its exit (status and last lines) be the reason reported.
+        const encoder = this.encoder;
+        if (encoder && err instanceof Error && err.message === 'encoder input closed') await Promise.race([encoder.exited, this.clock.sleep(1000)]);
+        this.fail(err instanceof Error ? err : new Error(String(err)));
+      });
       await firstBytes;
       this.stat.firstBytesMs = this.stat.firstBytesMs ?? this.clock.monotonicMs() - this.startedAt;
     } catch (err) {
