@@ -53,6 +53,45 @@ export function defaultConsoleDir(): string | null {
 /** The demo and a LAN station default to 640x360: real-time x264 on a small machine. */
 export const STATION_PROFILE: OutputProfile = { ...DEFAULT_PROFILE, width: 640, height: 360, videoBitrateKbps: 1200 };
 
+interface EditTarget {
+  station: Station;
+  schedule: ScheduleService;
+  director: ProgramDirector;
+  logger: Logger;
+}
+
+/**
+ * Edits made by other processes (the CLI: scans, channel changes, station imports) take
+ * effect without a restart. SQLite's data_version changes only when another connection
+ * commits; once it has been quiet for a tick, the schedule is reloaded and rebuilt (the
+ * locked window still holds) and the channels are brought in line.
+ */
+function watchForEdits({ station, schedule, director, logger }: EditTarget, everyMs = 3000): () => void {
+  const version = (): number => station.database.sqlite.pragma('data_version', { simple: true }) as number;
+  let seen = version();
+  let pending = false;
+  let busy = false;
+  return station.clock.every(everyMs, () => {
+    const v = version();
+    if (v !== seen) {
+      seen = v;
+      pending = true;
+      return;
+    }
+    if (!pending || busy) return;
+    pending = false;
+    busy = true;
+    void (async () => {
+      schedule.reload();
+      await schedule.buildHorizon();
+      await director.syncChannels(station.channels.list());
+      logger.info('applied edits made outside the station');
+    })()
+      .catch((err: unknown) => logger.error({ err }, 'could not apply outside edits'))
+      .finally(() => (busy = false));
+  });
+}
+
 export async function startHeadlessStation(opts: HeadlessOptions): Promise<RunningStation> {
   const logger = opts.logger ?? silentLogger();
   const station = openStation({ dataDir: opts.dataDir, clock: opts.clock, logger });
@@ -77,6 +116,7 @@ export async function startHeadlessStation(opts: HeadlessOptions): Promise<Runni
     const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 8410);
     const host = !opts.host || opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const stopWatching = watchForEdits({ station, schedule, director, logger });
     let stopped = false;
     return {
       url,
@@ -87,6 +127,7 @@ export async function startHeadlessStation(opts: HeadlessOptions): Promise<Runni
       async stop() {
         if (stopped) return;
         stopped = true;
+        stopWatching();
         schedule.stop();
         await director.shutdown();
         await http.close();

@@ -91,7 +91,7 @@ export interface ChannelManagerEvents {
 }
 
 export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
-  readonly channel: ChannelIdentity;
+  private identity: ChannelIdentity;
   private readonly viewers = new Map<string, ViewerSession>();
   private producer: Producer | null = null;
   private producerKind: ProducerKind | null = null;
@@ -112,13 +112,24 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
 
   constructor(private readonly opts: ChannelManagerOptions) {
     super();
-    this.channel = opts.channel;
+    this.identity = { ...opts.channel };
     this.startLatencyMs = opts.initialStartLatencyMs ?? 350;
   }
 
   /** The current estimate of producer start-up time (ms). */
   get expectedStartLatencyMs(): number {
     return this.startLatencyMs;
+  }
+
+  get channel(): Readonly<ChannelIdentity> {
+    return this.identity;
+  }
+
+  /** The channel's definition changed (renamed, enabled, disabled): takes effect now. */
+  async updateIdentity(next: ChannelIdentity): Promise<void> {
+    this.identity = { ...next, number: this.identity.number };
+    this.emitStatus();
+    await this.reconcile();
   }
 
   get viewerCount(): number {

@@ -55,6 +55,26 @@ export class ProgramDirector {
     }
   }
 
+  /**
+   * Bring the running channels in line with the station's definitions: new channels are
+   * added, changed ones updated (a disabled channel goes off the air), removed ones shut down.
+   */
+  async syncChannels(channels: ChannelIdentity[]): Promise<void> {
+    const wanted = new Map(channels.map((c) => [c.number, c]));
+    for (const [number, slot] of [...this.slots]) {
+      const next = wanted.get(number);
+      if (!next) {
+        await slot.manager.shutdown();
+        slot.fanout.close();
+        this.slots.delete(number);
+      } else if (next.name !== slot.manager.channel.name || next.enabled !== slot.manager.channel.enabled || next.timezone !== slot.manager.channel.timezone) {
+        if (!next.enabled) for (const v of slot.fanout.stats().viewers) slot.fanout.removeViewer(v.id, 'end');
+        await slot.manager.updateIdentity(next);
+      }
+    }
+    this.loadChannels(channels.filter((c) => !this.slots.has(c.number)));
+  }
+
   channelNumbers(): number[] {
     return [...this.slots.keys()].sort((a, b) => a - b);
   }
