@@ -2,22 +2,12 @@
  * The embedded default: a small station built from generated media, so that a first
  * `npm start` puts something on the air without the user owning any media.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DEMO_LIBRARY, generateDemoMedia, type DemoItem } from '../media/demo-media.ts';
-import { importStation } from '../schedule/station-file.ts';
+import { generateDemoMedia, type DemoItem } from '../media/demo-media.ts';
+import { applyDemoStation } from '../schedule/demo.ts';
 import type { Station } from '../station.ts';
 
 export const DEMO_SOURCE = 'demo';
-
-export function demoStationFile(): string | null {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const p of [path.resolve(here, '../../../resources/station/demo.yaml'), path.resolve(here, '../resources/station/demo.yaml')]) {
-    if (existsSync(p)) return p;
-  }
-  return null;
-}
 
 export interface DemoProgress {
   (phase: 'media' | 'scan' | 'channels', done: number, total: number, detail?: string): void;
@@ -33,11 +23,10 @@ export async function createDemoStation(station: Station, opts: { items?: DemoIt
   if (!station.library.findSource(DEMO_SOURCE)) station.library.addSource(DEMO_SOURCE, dir);
   await station.scanner.scan(DEMO_SOURCE, (p) => p.phase === 'probing' && opts.onProgress?.('scan', p.done, p.total, p.current));
   if (station.channels.list().length > 0) return;
-  const file = demoStationFile();
-  if (file && !opts.items) {
-    importStation(station.db, station.clock, readFileSync(file, 'utf8'));
+  if (!opts.items) {
+    applyDemoStation(station.db, station.clock);
   } else {
-    // Without the station file (or with a custom library): simple looping channels.
+    // A custom library (tests) gets simple looping channels.
     const collections = station.library.listCollections().filter((c) => c.readyCount > 0);
     const shows = collections.filter((c) => c.name.startsWith('shows/'));
     let number = 1;
@@ -48,4 +37,3 @@ export async function createDemoStation(station: Station, opts: { items?: DemoIt
   opts.onProgress?.('channels', 1, 1);
 }
 
-export { DEMO_LIBRARY };
