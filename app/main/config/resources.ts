@@ -1,11 +1,24 @@
-/** Finds the shipped resources/ folder, from the source tree or beside a built bundle. */
+/** Finds the shipped resources/ folder, from the source tree, beside a built bundle, or the working directory. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+function roots(): string[] {
+  const out: string[] = [];
+  try {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    // Source layout (app/main/config) and bundled layouts (out/main, out/main/chunks).
+    for (const up of ['../../..', '../..', '..', '../../../..']) out.push(path.resolve(here, up, 'resources'));
+  } catch {
+    // import.meta.url is not a file URL in some bundles; fall through.
+  }
+  out.push(path.resolve(process.cwd(), 'resources'));
+  return out;
+}
+
+/** A folder or file under resources/, or null when it is not shipped. */
 export function resourcesDir(sub: string): string | null {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const root of [path.resolve(here, '../../../resources'), path.resolve(here, '../../resources'), path.resolve(here, '../resources')]) {
+  for (const root of roots()) {
     const p = path.join(root, sub);
     if (existsSync(p)) return p;
   }

@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resourcesDir } from '../config/resources.ts';
 import { filterValue } from '../playout/filter-escape.ts';
 import { resolveFfmpegBinaries, type FfmpegBinaries } from './ffmpeg-binaries.ts';
 import { runBinary } from './test-media.ts';
@@ -66,11 +66,7 @@ export const DEMO_LIBRARY: DemoItem[] = [
 const BASE_SECONDS = 20;
 
 export function demoFontFile(): string | null {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const p of [path.resolve(here, '../../../resources/fonts/DejaVuSans-Bold.ttf'), path.resolve(here, '../resources/fonts/DejaVuSans-Bold.ttf')]) {
-    if (existsSync(p)) return p;
-  }
-  return null;
+  return resourcesDir('fonts/DejaVuSans-Bold.ttf');
 }
 
 function titleFilter(item: DemoItem, font: string | null, w: number, h: number): string {

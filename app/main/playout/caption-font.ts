@@ -5,20 +5,11 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resourcesDir } from '../config/resources.ts';
 
 function shippedCandidates(): string[] {
-  const out: string[] = [];
-  if (process.env.RETROVUE_FONT) out.push(process.env.RETROVUE_FONT);
-  try {
-    const here = path.dirname(fileURLToPath(import.meta.url));
-    // Source layout (app/main/playout) and bundled layouts (out/main, out/main/chunks).
-    for (const up of ['../../..', '../..', '../../../..']) out.push(path.resolve(here, up, 'resources/fonts/DejaVuSans.ttf'));
-  } catch {
-    // import.meta.url is not a file URL in some bundles; fall through.
-  }
-  out.push(path.resolve(process.cwd(), 'resources/fonts/DejaVuSans.ttf'));
-  return out;
+  const shipped = resourcesDir('fonts/DejaVuSans.ttf');
+  return [process.env.RETROVUE_FONT, shipped].filter((f): f is string => Boolean(f));
 }
 
 const SYSTEM = [

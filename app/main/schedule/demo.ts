@@ -4,23 +4,15 @@
  * filler). Two channels with dayparts, breaks, promos, station IDs and a late movie
  * that runs past the broadcast-day start.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { resourcesDir } from '../config/resources.ts';
 import type { MasterClock } from '../clock/master-clock.ts';
 import type { Db } from '../db/database.ts';
 import { importStation, type ImportResult } from './station-file.ts';
 
 /** Where the demo station file is: beside the sources in a checkout, beside the bundle in a build. */
 export function demoStationPath(): string | null {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [
-    path.resolve(here, '../../../resources/station/demo.yaml'),
-    path.resolve(here, '../resources/station/demo.yaml'),
-    path.resolve(here, 'resources/station/demo.yaml'),
-    path.resolve(process.cwd(), 'resources/station/demo.yaml'),
-  ];
-  return candidates.find((p) => existsSync(p)) ?? null;
+  return resourcesDir('station/demo.yaml');
 }
 
 export interface DemoStationOptions {
