@@ -3,14 +3,14 @@
  * ffmpeg behind when it is stopped (SIGTERM) or killed outright (SIGKILL).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import http from 'node:http';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SystemClock } from '../clock/master-clock.ts';
 import { makeFrameNumberedClip } from '../media/test-media.ts';
 import { openStation } from '../station.ts';
 import { makeTempDir } from '../test-support/temp-dir.ts';
+import { processAlive, watchStream } from '../test-support/watch-stream.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../../bin/retrovue.mjs');
 const clock = new SystemClock();
@@ -43,13 +43,6 @@ function descendants(root: number): { pid: number; comm: string }[] {
   return out;
 }
 
-function alive(pid: number): boolean {
-  try {
-    return existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 async function startServe(data: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [BIN, '--data', data, 'serve', '--host', '127.0.0.1', '--port', '0', '--no-demo', '--linger', '30'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -61,17 +54,6 @@ async function startServe(data: string): Promise<{ child: ChildProcess; url: str
   return { child, url };
 }
 
-/** Tune in and hang up after `ms`; the channel then lingers (30 s) with its processes up. */
-function tuneBriefly(url: string, ms: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let bytes = 0;
-    const req = http.get(url, (res) => {
-      res.on('data', (c: Buffer) => (bytes += c.length));
-      setTimeout(() => (req.destroy(), resolve(bytes)), ms);
-    });
-    req.on('error', (e) => (bytes ? undefined : reject(e)));
-  });
-}
 
 describe('retrovue serve owns its processes', () => {
   const tmp = makeTempDir();
@@ -93,13 +75,13 @@ describe('retrovue serve owns its processes', () => {
     it(`no ffmpeg survives the station being stopped with ${signal}`, async () => {
       const { child, url } = await startServe(data);
       try {
-        expect(await tuneBriefly(`${url}/iptv/channel/7.ts`, 1500)).toBeGreaterThan(10_000);
+        expect((await watchStream(`${url}/iptv/channel/7.ts`, 1500)).body.length).toBeGreaterThan(10_000);
         const ffmpegs = descendants(child.pid!).filter((p) => p.comm.startsWith('ffmpeg'));
         expect(ffmpegs.length, 'the lingering channel still has its encoder and decoder').toBeGreaterThanOrEqual(1);
         expect(ffmpegs.length).toBeLessThanOrEqual(3);
         child.kill(signal);
-        for (let i = 0; i < 50 && (alive(child.pid!) || ffmpegs.some((p) => alive(p.pid))); i++) await clock.sleep(100);
-        expect(ffmpegs.filter((p) => alive(p.pid))).toEqual([]);
+        for (let i = 0; i < 50 && (processAlive(child.pid!) || ffmpegs.some((p) => processAlive(p.pid))); i++) await clock.sleep(100);
+        expect(ffmpegs.filter((p) => processAlive(p.pid))).toEqual([]);
       } finally {
         child.kill('SIGKILL');
       }

@@ -4,7 +4,6 @@
  * be checked against the playlog event on air at that moment and its in-point.
  */
 import { mkdirSync } from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SystemClock } from '../clock/master-clock.ts';
@@ -14,6 +13,7 @@ import { DEFAULT_PROFILE } from '../runtime/producer/output-profile.ts';
 import { importStation } from '../schedule/station-file.ts';
 import { openStation } from '../station.ts';
 import { makeTempDir } from '../test-support/temp-dir.ts';
+import { watchStream } from '../test-support/watch-stream.ts';
 
 const FPS = 30;
 const clock = new SystemClock();
@@ -51,21 +51,6 @@ channels:
       filler: [{ collection: filler }]
 `;
 
-function watch(url: string, ms: number): Promise<{ body: Buffer; startedAt: number; firstByteAt: number }> {
-  return new Promise((resolve, reject) => {
-    const startedAt = clock.nowMs();
-    let firstByteAt = 0;
-    const chunks: Buffer[] = [];
-    const req = http.get(url, (res) => {
-      res.on('data', (c: Buffer) => {
-        firstByteAt ||= clock.nowMs();
-        chunks.push(c);
-      });
-      setTimeout(() => (req.destroy(), resolve({ body: Buffer.concat(chunks), startedAt, firstByteAt })), ms);
-    });
-    req.on('error', (e) => (chunks.length ? undefined : reject(e)));
-  });
-}
 
 describe('a scheduled channel plays its playlog', () => {
   const tmp = makeTempDir();
@@ -111,7 +96,7 @@ describe('a scheduled channel plays its playlog', () => {
     const errors: number[] = [];
     const kinds: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const r = await watch(`${running.url}/iptv/channel/4.ts`, 2000);
+      const r = await watchStream(`${running.url}/iptv/channel/4.ts`, 2000);
       const first = (await readFrameNumbers(r.body)).find((f) => f !== null);
       expect(first, 'the first frames carry numbers').not.toBeUndefined();
       const on = running.schedule.onAir(4, r.firstByteAt + (stationClock.nowMs() - clock.nowMs()))!;
@@ -133,7 +118,7 @@ describe('a scheduled channel plays its playlog', () => {
     expect(program).toBeDefined();
     // Station time 7.5 s into that program part.
     stationClock.setStationTime(program.startMs + 7_500);
-    const r = await watch(`${running.url}/iptv/channel/4.ts`, 2000);
+    const r = await watchStream(`${running.url}/iptv/channel/4.ts`, 2000);
     const first = (await readFrameNumbers(r.body)).find((f) => f !== null) as number;
     const at = r.firstByteAt + (stationClock.nowMs() - clock.nowMs());
     const on = running.schedule.onAir(4, at)!;

@@ -1,11 +1,10 @@
-import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
 /**
  * Issue-level test of going on air: a real station (SQLite, ffmpeg, HTTP) with a looping
  * channel of frame-numbered clips. Viewers tune in over HTTP; the frames they see are read
  * back from the MPEG-TS they receive.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import http from 'node:http';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SystemClock } from '../clock/master-clock.ts';
@@ -14,44 +13,19 @@ import { ffprobeJson, makeFrameNumberedClip, readFrameNumbers } from '../media/t
 import { DEFAULT_PROFILE } from '../runtime/producer/output-profile.ts';
 import { openStation } from '../station.ts';
 import { makeTempDir } from '../test-support/temp-dir.ts';
+import { processAlive, watchStream } from '../test-support/watch-stream.ts';
 
-const require = createRequire(import.meta.url);
 const FPS = 30;
 const CLIP_S = 6;
 const B_OFFSET = 1000;
 const clock = new SystemClock();
 
-/** Fetch a stream for `ms`, then hang up. Resolves with the bytes and when the first arrived. */
-function watch(url: string, ms: number): Promise<{ status: number; body: Buffer; firstByteAfterMs: number | null; startedAt: number }> {
-  return new Promise((resolve, reject) => {
-    const startedAt = clock.nowMs();
-    const chunks: Buffer[] = [];
-    let first: number | null = null;
-    const req = http.get(url, (res) => {
-      res.on('data', (c: Buffer) => {
-        first ??= clock.nowMs() - startedAt;
-        chunks.push(c);
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), firstByteAfterMs: first, startedAt }));
-      res.on('error', () => {});
-      if ((res.statusCode ?? 0) !== 200) return;
-      setTimeout(() => {
-        req.destroy();
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), firstByteAfterMs: first, startedAt });
-      }, ms);
-    });
-    req.on('error', (e) => (chunks.length ? undefined : reject(e)));
-  });
-}
 
 async function getJson(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(url);
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-function alive(pid: number): boolean {
-  return existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8'));
-}
 
 describe('a channel on the air over HTTP', () => {
   const tmp = makeTempDir();
@@ -93,7 +67,7 @@ describe('a channel on the air over HTTP', () => {
 
   it('a viewer tuning in sees the frame the timeline says is on, and boundaries are crossed without a gap', async () => {
     const durations = running.station.library.listAssets({ state: 'ready' }).sort((a, b) => a.relPath.localeCompare(b.relPath)).map((a) => a.durationMs!);
-    const r = await watch(`${base}/iptv/channel/1.ts`, 7000);
+    const r = await watchStream(`${base}/iptv/channel/1.ts`, 7000);
     expect(r.status).toBe(200);
     const frames = await readFrameNumbers(r.body);
     const numbered = frames.filter((f): f is number => f !== null);
@@ -101,7 +75,7 @@ describe('a channel on the air over HTTP', () => {
     const first = frames[0];
     expect(first, 'the very first frame carries a number').not.toBeNull();
     // What is on when the picture appears at the viewer is what it must show.
-    const want = expectedFrame(r.startedAt + (r.firstByteAfterMs ?? 0), durations);
+    const want = expectedFrame(r.firstByteAt, durations);
     // Compare as positions in the loop, so a tune-in right at a clip boundary is judged fairly.
     const cycle = durations[0]! + durations[1]!;
     const posOf = (f: number): number => (f >= B_OFFSET ? durations[0]! + ((f - B_OFFSET) * 1000) / FPS : (f * 1000) / FPS);
@@ -127,9 +101,9 @@ describe('a channel on the air over HTTP', () => {
   });
 
   it('is valid MPEG-TS with one H.264 and one AAC stream', async () => {
-    const r = await watch(`${base}/iptv/channel/1.ts`, 2500);
+    const r = await watchStream(`${base}/iptv/channel/1.ts`, 2500);
     const file = path.join(tmp.dir, 'capture.ts');
-    require('node:fs').writeFileSync(file, r.body);
+    writeFileSync(file, r.body);
     const probe = (await ffprobeJson(file, ['-show_streams', '-show_format'])) as { streams: { codec_name: string; width?: number; sample_rate?: string; channels?: number }[]; format: { format_name: string } };
     expect(probe.format.format_name).toBe('mpegts');
     expect(probe.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
@@ -139,7 +113,7 @@ describe('a channel on the air over HTTP', () => {
 
   it('several viewers share one producer; the last one leaving stops every ffmpeg process', async () => {
     const manager = running.director.manager(1)!;
-    const viewers = [0, 1, 2, 3].map(() => watch(`${base}/iptv/channel/1.ts`, 3000));
+    const viewers = [0, 1, 2, 3].map(() => watchStream(`${base}/iptv/channel/1.ts`, 3000));
     await clock.sleep(1800);
     const rt = manager.runtimeStatus();
     expect(rt.viewerCount).toBe(4);
@@ -150,9 +124,9 @@ describe('a channel on the air over HTTP', () => {
     const results = await Promise.all(viewers);
     for (const r of results) expect(r.body.length).toBeGreaterThan(10_000);
     // Linger is 0: once the last viewer hangs up, nothing of the channel keeps running.
-    for (let i = 0; i < 50 && (manager.runtimeStatus().producerStatus !== 'stopped' || pids.some(alive)); i++) await clock.sleep(100);
+    for (let i = 0; i < 50 && (manager.runtimeStatus().producerStatus !== 'stopped' || pids.some(processAlive)); i++) await clock.sleep(100);
     expect(manager.runtimeStatus()).toMatchObject({ viewerCount: 0, producerStatus: 'stopped', pids: [] });
-    expect(pids.filter(alive)).toEqual([]);
+    expect(pids.filter(processAlive)).toEqual([]);
   });
 
   it('answers bad requests clearly', async () => {
@@ -190,11 +164,11 @@ describe('a channel on the air over HTTP', () => {
     expect(xml).not.toContain('<channel id="2.retrovue">');
     expect((xml.match(/<programme /g) ?? []).length).toBeGreaterThan(100);
     const file = path.join(tmp.dir, 'guide.xml');
-    require('node:fs').writeFileSync(file, xml);
+    writeFileSync(file, xml);
     const validator = ['/usr/bin/tv_validate_file', '/usr/local/bin/tv_validate_file'].find((p) => existsSync(p));
     if (validator) {
       // The validator fetches its DTD online unless pointed at the copy the package ships.
-      const r = require('node:child_process').spawnSync(validator, [file], { encoding: 'utf8', env: { ...process.env, XMLTV_SUPPLEMENT: '/usr/share/xmltv' } });
+      const r = spawnSync(validator, [file], { encoding: 'utf8', env: { ...process.env, XMLTV_SUPPLEMENT: '/usr/share/xmltv' } });
       expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
     }
     const bad = await getJson(`${base}/iptv/xmltv.xml?days=99`);
