@@ -18,7 +18,7 @@ import {
   readFrameNumbers,
   runBinary,
 } from '../media/test-media.ts';
-import type { OutputProfile } from '../runtime/producer/output-profile.ts';
+import { DEFAULT_PROFILE, type OutputProfile } from '../runtime/producer/output-profile.ts';
 import type { PlayoutSegment, SegmentSource } from '../runtime/producer/producer.ts';
 import { findCaptionFont } from './caption-font.ts';
 import { buildDecoderArgs } from './decoder-args.ts';
@@ -27,17 +27,7 @@ import { PlayoutEngine } from './playout-engine.ts';
 import { SegmentDecoder } from './segment-decoder.ts';
 
 const { ffmpeg } = resolveFfmpegBinaries();
-const PROFILE: OutputProfile = {
-  width: 320,
-  height: 180,
-  fpsNum: 30,
-  fpsDen: 1,
-  audioSampleRate: 48_000,
-  audioChannels: 2,
-  videoBitrateKbps: 500,
-  audioBitrateKbps: 96,
-  gopSeconds: 1,
-};
+const PROFILE: OutputProfile = { ...DEFAULT_PROFILE, width: 320, height: 180, videoBitrateKbps: 500, audioBitrateKbps: 96 };
 
 let dir = '';
 let clip = ''; // 6 s, frames numbered 0…

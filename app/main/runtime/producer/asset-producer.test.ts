@@ -12,21 +12,11 @@ import { SystemClock } from '../../clock/master-clock.ts';
 import { ffprobeJson, makeCorruptFile, makeFrameNumberedClip, readFrameNumbers } from '../../media/test-media.ts';
 import type { ProcessSpawn } from '../../playout/playout-engine.ts';
 import { AssetProducer, type AssetProducerOptions } from './asset-producer.ts';
-import type { OutputProfile } from './output-profile.ts';
+import { DEFAULT_PROFILE, type OutputProfile } from './output-profile.ts';
 import type { PlayoutSegment, ProducerHealth, SegmentSource } from './producer.ts';
 
 const clock = new SystemClock();
-const PROFILE: OutputProfile = {
-  width: 320,
-  height: 180,
-  fpsNum: 30,
-  fpsDen: 1,
-  audioSampleRate: 48_000,
-  audioChannels: 2,
-  videoBitrateKbps: 600,
-  audioBitrateKbps: 96,
-  gopSeconds: 1,
-};
+const PROFILE: OutputProfile = { ...DEFAULT_PROFILE, width: 320, height: 180, videoBitrateKbps: 600, audioBitrateKbps: 96 };
 
 let dir = '';
 let clipA = ''; // frames numbered 0…
