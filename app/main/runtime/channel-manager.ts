@@ -216,9 +216,9 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
     // A producer that failed counts as not running, so a new tune-in retries it.
     const running = this.producer !== null && this.status !== 'error';
     for (const action of planActions(desired, { running, kind: this.producerKind })) {
-      if (action.type === 'stop') await this.stopProducer('stopped');
+      if (action.type === 'stop') await this.stopProducer();
       else {
-        if (action.type === 'swap' || this.producer) await this.stopProducer('stopping');
+        if (action.type === 'swap' || this.producer) await this.stopProducer();
         await this.startProducer(action.kind);
       }
     }
@@ -265,12 +265,13 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
     this.stopTicker = this.opts.clock.every(this.opts.tickMs ?? 1000, () => this.topUp(producer));
   }
 
-  private async stopProducer(finalStatus: ProducerStatus): Promise<void> {
+  private async stopProducer(): Promise<void> {
     const producer = this.producer;
     this.stopTicker?.();
     this.stopTicker = null;
     if (!producer) {
-      if (this.status !== 'error' || this.viewers.size === 0) this.setStatus(finalStatus === 'stopping' ? 'stopped' : finalStatus, null);
+      // A failure stays visible while viewers are still asking for the channel.
+      if (this.status !== 'error' || this.viewers.size === 0) this.setStatus('stopped', null);
       return;
     }
     this.emit('outputEnding');
