@@ -2,7 +2,7 @@
  * Sources, collections and assets: reads and the few writes the operator makes.
  * Asset state changes go through the lifecycle in asset-lifecycle.ts.
  */
-import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { AssetKind, AssetState } from '../../shared/types.ts';
@@ -70,13 +70,18 @@ export class LibraryService {
       .where(sourceId === undefined ? undefined : eq(collections.sourceId, sourceId))
       .orderBy(asc(sources.name), asc(collections.name))
       .all();
-    const counts = new Map<number, { all: number; ready: number }>();
-    for (const a of this.db.select({ collectionId: assets.collectionId, state: assets.state }).from(assets).all()) {
-      const c = counts.get(a.collectionId) ?? { all: 0, ready: 0 };
-      if (a.state !== 'retired') c.all++;
-      if (a.state === 'ready') c.ready++;
-      counts.set(a.collectionId, c);
-    }
+    const counts = new Map(
+      this.db
+        .select({
+          collectionId: assets.collectionId,
+          all: sql<number>`sum(${assets.state} <> 'retired')`,
+          ready: sql<number>`sum(${assets.state} = 'ready')`,
+        })
+        .from(assets)
+        .groupBy(assets.collectionId)
+        .all()
+        .map((c) => [c.collectionId, c]),
+    );
     return rows.map((r) => ({ ...r.c, sourceName: r.sourceName, assetCount: counts.get(r.c.id)?.all ?? 0, readyCount: counts.get(r.c.id)?.ready ?? 0 }));
   }
 
