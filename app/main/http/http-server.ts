@@ -102,8 +102,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
     if (!q.success) return fail(reply, 400, describeIssues('query', q.error), 'Use ?days=1 to ?days=14 (default 3).');
     const from = opts.clock.nowMs() - 2 * 3600_000;
     const to = opts.clock.nowMs() + (q.data.days ?? 3) * 86_400_000;
-    const channels = director.statuses(streamUrl(req)).filter((c) => c.enabled).map((c) => ({
-      number: c.number, name: c.name, timezone: director.manager(c.number)?.channel.timezone ?? 'UTC', entries: opts.schedule.epg(c.number, from, to),
+    const channels = director.channels().filter((c) => c.enabled).map((c) => ({
+      number: c.number, name: c.name, timezone: c.timezone, entries: opts.schedule.epg(c.number, from, to),
     }));
     reply.type('application/xml; charset=utf-8');
     return buildXmltv(baseUrl(req), channels);

@@ -79,6 +79,11 @@ export class ProgramDirector {
     return [...this.slots.keys()].sort((a, b) => a - b);
   }
 
+  /** Each channel's definition, in number order. */
+  channels(): Readonly<ChannelIdentity>[] {
+    return this.channelNumbers().map((n) => (this.slots.get(n) as ChannelSlot).manager.channel);
+  }
+
   manager(number: number): ChannelManager | undefined {
     return this.slots.get(number)?.manager;
   }
