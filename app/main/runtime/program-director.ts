@@ -5,21 +5,11 @@
  */
 import type { Writable } from 'node:stream';
 import type { ChannelMode, ChannelStatusDto } from '../../shared/types.ts';
-import type { MasterClock } from '../clock/master-clock.ts';
-import type { Logger } from '../logger.ts';
-import { ChannelManager, type ChannelIdentity, type ProducerFactory } from './channel-manager.ts';
+import { ChannelManager, type ChannelIdentity, type ChannelManagerOptions } from './channel-manager.ts';
 import { FanoutBuffer } from './fanout/fanout-buffer.ts';
-import type { OutputProfile } from './producer/output-profile.ts';
-import type { ScheduleReader } from './schedule-reader.ts';
 
-export interface ProgramDirectorOptions {
-  clock: MasterClock;
-  schedule: ScheduleReader;
-  profile: OutputProfile;
-  createProducer: ProducerFactory;
-  logger: Logger;
-  lingerMs?: number;
-}
+/** What every ChannelManager is built with; the director adds the channel. */
+export type ProgramDirectorOptions = Pick<ChannelManagerOptions, 'clock' | 'schedule' | 'profile' | 'createProducer' | 'logger' | 'lingerMs'>;
 
 interface ChannelSlot {
   manager: ChannelManager;
