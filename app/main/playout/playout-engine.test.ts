@@ -19,12 +19,13 @@ import {
   runBinary,
 } from '../media/test-media.ts';
 import { DEFAULT_PROFILE, type OutputProfile } from '../runtime/producer/output-profile.ts';
-import type { PlayoutSegment, SegmentSource } from '../runtime/producer/producer.ts';
+import type { PlayoutSegment } from '../runtime/producer/producer.ts';
 import { findCaptionFont } from './caption-font.ts';
 import { buildDecoderArgs } from './decoder-args.ts';
 import { filterValue } from './filter-escape.ts';
 import { PlayoutEngine } from './playout-engine.ts';
 import { SegmentDecoder } from './segment-decoder.ts';
+import { fileSource, segment } from '../test-support/segments.ts';
 
 const { ffmpeg } = resolveFfmpegBinaries();
 const PROFILE: OutputProfile = { ...DEFAULT_PROFILE, width: 320, height: 180, videoBitrateKbps: 500, audioBitrateKbps: 96 };
@@ -45,22 +46,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const file = (p: string, extra: Partial<Extract<SegmentSource, { type: 'file' }>> = {}): SegmentSource => ({
-  type: 'file',
-  path: p,
-  inPointMs: 0,
-  hasVideo: true,
-  hasAudio: true,
-  ...extra,
-});
-const seg = (eventId: string, startMs: number, endMs: number, source: SegmentSource): PlayoutSegment => ({
-  eventId,
-  kind: 'program',
-  title: eventId,
-  startMs,
-  endMs,
-  source,
-});
+const file = fileSource;
+const seg = segment;
 
 async function runEngine(
   clock: MasterClock,

@@ -13,7 +13,8 @@ import { ffprobeJson, makeCorruptFile, makeFrameNumberedClip, readFrameNumbers }
 import type { ProcessSpawn } from '../../playout/playout-engine.ts';
 import { AssetProducer, type AssetProducerOptions } from './asset-producer.ts';
 import { DEFAULT_PROFILE, type OutputProfile } from './output-profile.ts';
-import type { PlayoutSegment, ProducerHealth, SegmentSource } from './producer.ts';
+import type { ProducerHealth, SegmentSource } from './producer.ts';
+import { fileSource, segment } from '../../test-support/segments.ts';
 
 const clock = new SystemClock();
 const PROFILE: OutputProfile = { ...DEFAULT_PROFILE, width: 320, height: 180, videoBitrateKbps: 600, audioBitrateKbps: 96 };
@@ -36,15 +37,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const file = (p: string, inPointMs = 0): SegmentSource => ({ type: 'file', path: p, inPointMs, hasVideo: true, hasAudio: true });
-const seg = (eventId: string, startMs: number, endMs: number, source: SegmentSource): PlayoutSegment => ({
-  eventId,
-  kind: 'program',
-  title: eventId,
-  startMs,
-  endMs,
-  source,
-});
+const file = (p: string, inPointMs = 0): SegmentSource => fileSource(p, { inPointMs });
+const seg = segment;
 
 interface Harness {
   producer: AssetProducer;
