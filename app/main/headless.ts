@@ -11,7 +11,7 @@ import { createDemoStation, type DemoProgress } from './demo/demo-station.ts';
 import type { DemoItem } from './media/demo-media.ts';
 import { createHttpServer } from './http/http-server.ts';
 import { silentLogger, type Logger } from './logger.ts';
-import { createProducerFactory } from './runtime/producer-factory.ts';
+import { createPlayoutFactory } from './runtime/producer-factory.ts';
 import { DEFAULT_PROFILE, type OutputProfile } from './runtime/producer/output-profile.ts';
 import { ProgramDirector } from './runtime/program-director.ts';
 import { ScheduleService } from './schedule/schedule-service.ts';
@@ -105,7 +105,7 @@ export async function startHeadlessStation(opts: HeadlessOptions): Promise<Runni
       clock: station.clock,
       schedule,
       profile: opts.profile ?? STATION_PROFILE,
-      createProducer: createProducerFactory({ clock: station.clock, logDir: path.join(opts.dataDir, 'logs') }),
+      playout: createPlayoutFactory({ clock: station.clock, logDir: path.join(opts.dataDir, 'logs') }),
       logger,
       lingerMs: opts.lingerMs,
     });

@@ -2,23 +2,29 @@
  * The LAN-facing HTTP server: live MPEG-TS streams, the M3U playlist and the JSON
  * status API for IPTV clients and the console; it also serves the console itself.
  * Bad requests get a 4xx with a JSON body that says what was wrong and what to do.
+ *
+ * Watching is open to the LAN; changing what airs is not: every request that is not a
+ * GET or HEAD needs the control token as a bearer token. No cookies, and no CORS on
+ * control routes, so a web page on another site cannot drive the station from a browser.
  */
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import type { ApiError } from '../../shared/types.ts';
+import type { ApiError, ModeRequest, ModeSwitchResult } from '../../shared/types.ts';
 import type { MasterClock } from '../clock/master-clock.ts';
 import { toIsoInZone } from '../clock/zoned-time.ts';
 import type { Logger } from '../logger.ts';
 import { ChannelFailedError } from '../runtime/channel-manager.ts';
-import { ChannelDisabledError, UnknownChannelError, type ProgramDirector } from '../runtime/program-director.ts';
+import { CHANNEL_MODES, EMERGENCY_STYLES, MAX_MESSAGE_CHARS, MAX_REASON_CHARS } from '../runtime/director-mode.ts';
+import { ChannelDisabledError, ModeRequestError, UnknownChannelError, type ProgramDirector } from '../runtime/program-director.ts';
 import type { ScheduleReader } from '../runtime/schedule-reader.ts';
 import { buildM3u } from './m3u.ts';
 import { buildXmltv } from './xmltv.ts';
 import type { EpgEntry } from '../schedule/types.ts';
 import { resourcesDir } from '../config/resources.ts';
+import { CONTROL_TOKEN_FILE, tokensEqual } from './control-token.ts';
 
 /** The schedule as the HTTP side reads it: on air, playlog, and the guide. */
 export interface GuideReader extends ScheduleReader {
@@ -33,6 +39,8 @@ export interface HttpServerOptions {
   /** Built console (out/renderer); served at / when present. */
   consoleDir?: string | null;
   stationName?: string;
+  /** The bearer token every state-changing request must carry (see control-token.ts). */
+  controlToken: string;
 }
 
 function baseUrl(req: FastifyRequest): string {
@@ -52,11 +60,50 @@ function describeIssues(where: string, error: z.ZodError): string {
 
 const channelFile = z.object({ file: z.string().regex(/^\d{1,4}\.ts$/, 'expected a channel number followed by .ts, e.g. 2.ts') });
 const channelParam = z.object({ number: z.string().regex(/^\d{1,4}$/, 'expected a channel number') });
+const TOKEN_HINT = `The control token is in the file '${CONTROL_TOKEN_FILE}' in the station's data directory, or in the ?token= link the station printed when it started. Send it as 'Authorization: Bearer <token>'.`;
+/** Control requests are small; anything bigger is a mistake or an attack. */
+const BODY_LIMIT_BYTES = 16 * 1024;
+
+const modeBody = z.strictObject({
+  mode: z.enum(CHANNEL_MODES as [ModeRequest['mode'], ...ModeRequest['mode'][]]),
+  message: z.string().min(1).max(MAX_MESSAGE_CHARS).optional(),
+  style: z.enum(EMERGENCY_STYLES as [NonNullable<ModeRequest['style']>, ...NonNullable<ModeRequest['style']>[]]).optional(),
+  channels: z.array(z.number().int('must be whole channel numbers').min(1).max(9999)).min(1).max(200).optional(),
+  reason: z.string().max(MAX_REASON_CHARS).optional(),
+});
+const historyQuery = z.object({ limit: z.coerce.number().int('must be a whole number').min(1, 'must be 1 or more').max(500, 'must be 500 or fewer').optional() }).strict();
+
+/** Who asked, for the log: the operator's name when the client gives one, and always the address. */
+function requester(req: FastifyRequest): string {
+  const raw = req.headers['x-retrovue-operator'];
+  const name = (Array.isArray(raw) ? raw[0] : raw ?? '').replace(/[^\x20-\x7e]/g, '').trim().slice(0, 64);
+  return name ? `${name} (http ${req.ip})` : `http ${req.ip}`;
+}
+
+function bearer(req: FastifyRequest): string | null {
+  const m = /^Bearer[ ]+([^\s]+)[ ]*$/i.exec(req.headers.authorization ?? '');
+  return m?.[1] ?? null;
+}
+
 const nowQuery = z.object({ at: z.iso.datetime({ offset: true, message: 'expected an ISO-8601 time with offset, e.g. 2026-11-21T06:00:00-05:00' }).optional() }).strict();
 
 export async function createHttpServer(opts: HttpServerOptions): Promise<FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>> {
-  const app = Fastify({ loggerInstance: opts.logger.child({ component: 'http' }), forceCloseConnections: true });
+  const app = Fastify({ loggerInstance: opts.logger.child({ component: 'http' }), forceCloseConnections: true, bodyLimit: BODY_LIMIT_BYTES });
   const { director } = opts;
+  if (!opts.controlToken) throw new Error('createHttpServer needs a controlToken (loadOrCreateToken(dataDir)).');
+
+  // Runs before routing's body parsing: an unauthorised request is refused before anything is read or changed.
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.method === 'GET' || req.method === 'HEAD') return;
+    if (req.method === 'OPTIONS') {
+      // A preflight answered without Access-Control-Allow-*: browsers refuse cross-site control requests.
+      return reply.code(204).header('Allow', 'GET, HEAD, POST').header('Cache-Control', 'no-store').send();
+    }
+    const presented = bearer(req);
+    if (presented !== null && tokensEqual(presented, opts.controlToken)) return;
+    reply.header('WWW-Authenticate', 'Bearer realm="RetroVue control"');
+    return fail(reply, 401, presented === null ? `${req.method} ${req.url.split('?')[0]} changes the station and needs the control token.` : 'That control token is wrong.', TOKEN_HINT);
+  });
 
   app.setNotFoundHandler((req, reply) => fail(reply, 404, `Nothing at ${req.method} ${req.url}.`, 'See /iptv/channels.m3u for streams and /api/channels for status.'));
   app.setErrorHandler((err, _req, reply) => {
@@ -71,6 +118,43 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
   app.get('/api/health', async () => ({ ok: true, mode: director.globalMode(), now: new Date(opts.clock.nowMs()).toISOString() }));
 
   app.get('/api/channels', async (req) => director.statuses(streamUrl(req)));
+
+  app.get('/api/director', async () => director.state());
+
+  app.get('/api/director/history', async (req, reply) => {
+    const q = historyQuery.safeParse(req.query);
+    if (!q.success) return fail(reply, 400, describeIssues('query', q.error), 'Use ?limit=1 to ?limit=500 (default 50).');
+    return director.history(q.data.limit ?? 50);
+  });
+
+  app.post('/api/director/mode', async (req, reply) => {
+    const b = modeBody.safeParse(req.body);
+    if (!b.success) return fail(reply, 400, describeIssues('body', b.error), 'Send JSON such as {"mode":"emergency","message":"…","style":"takeover"} or {"mode":"normal"}.');
+    let result: ModeSwitchResult;
+    try {
+      result = await director.setMode(b.data, requester(req));
+    } catch (err) {
+      if (err instanceof ModeRequestError) return fail(reply, 400, `body '${err.field}': ${err.message}`);
+      throw err;
+    }
+    // 409: a channel refused and everything went back; 500: the station itself failed (e.g. could not save).
+    const code = result.ok ? 200 : result.channels.some((c) => !c.ok) ? 409 : 500;
+    return reply.code(code).send(result);
+  });
+
+  app.post('/api/channels/:number/restart', async (req, reply) => {
+    const p = channelParam.safeParse(req.params);
+    if (!p.success) return fail(reply, 400, describeIssues('path', p.error));
+    const n = Number(p.data.number);
+    try {
+      await director.restart(n, requester(req));
+    } catch (err) {
+      if (err instanceof UnknownChannelError) return fail(reply, 404, err.message, 'List channels at /api/channels.');
+      opts.logger.error({ channel: n, err }, 'channel restart failed');
+      return fail(reply, 503, `Channel ${n} could not restart: ${(err as Error).message}`, 'See the channel log (logs/channel-N.log in the data directory).');
+    }
+    return { ok: true, channel: n };
+  });
 
   app.get('/api/channels/:number/now', async (req, reply) => {
     const p = channelParam.safeParse(req.params);

@@ -22,6 +22,8 @@ export interface DecoderArgsInput {
   video: boolean;
   audio: boolean;
   logLevel?: 'error' | 'warning' | 'info';
+  /** Extra video filter drawn over the normalised picture (the emergency crawl). */
+  overlay?: string;
 }
 
 function seconds(ms: number): string {
@@ -60,7 +62,7 @@ export function buildDecoderArgs(profile: OutputProfile, input: DecoderArgsInput
   if (input.video) {
     args.push(
       '-map', '0:v:0',
-      '-vf', normaliseVideoFilter(profile),
+      '-vf', input.overlay ? `${normaliseVideoFilter(profile)},${input.overlay}` : normaliseVideoFilter(profile),
       '-frames:v', String(input.frames + 1),
       '-f', 'rawvideo',
       '-pix_fmt', 'yuv420p',

@@ -12,6 +12,8 @@ export interface EncoderArgsOptions {
   /** libx264 preset; veryfast or faster keeps a 2-core box real time. */
   preset?: 'ultrafast' | 'superfast' | 'veryfast';
   logLevel?: 'error' | 'warning' | 'info';
+  /** Output timestamps start here (s): a restarted encoder continues the channel's clock. */
+  tsOffsetSeconds?: number;
 }
 
 /** Frames per GOP for the profile (keyframe every gopSeconds, at least 1 frame). */
@@ -60,6 +62,7 @@ export function buildEncoderArgs(profile: OutputProfile, opts: EncoderArgsOption
     '-b:a', `${profile.audioBitrateKbps}k`,
     '-ar', String(profile.audioSampleRate),
     '-ac', String(profile.audioChannels),
+    ...(opts.tsOffsetSeconds ? ['-output_ts_offset', opts.tsOffsetSeconds.toFixed(6)] : []),
     '-f', 'mpegts',
     '-muxdelay', '0',
     '-muxpreload', '0',

@@ -2,25 +2,29 @@
  * ChannelManager: the board operator of one channel.
  *
  * It decides what should be on air as plain data (desired state: on or off, which
- * producer kind), compares it with what is, and turns the difference into producer
- * actions. All actions run one at a time through a single queue, so concurrent
- * tune-ins can never start two producers. It reads the schedule, never writes it,
- * and never invents content; it reads time only from the MasterClock.
+ * producer for which mode), compares it with what is, and turns the difference into
+ * actions on the channel's output: start it, stop it, or cut to another producer. The
+ * output (encoder, timeline, pacer) lives from the first viewer to the last; a mode
+ * change is a cut, never an encoder restart. All actions run one at a time through a
+ * single queue, so concurrent tune-ins can never start two outputs. It reads the
+ * schedule, never writes it, never invents content; it reads time only from the MasterClock.
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { ChannelMode, OnAirItem, ProducerStatus } from '../../shared/types.ts';
+import type { ChannelMode, ModeSpec, OnAirItem, ProducerStatus } from '../../shared/types.ts';
 import type { MasterClock } from '../clock/master-clock.ts';
 import { toIsoInZone } from '../clock/zoned-time.ts';
 import type { Logger } from '../logger.ts';
+import type { ChannelOutput, OutputHealth, OutputStats } from '../playout/channel-output.ts';
+import type { MediaFault } from '../playout/frame-source.ts';
 import { segmentsFrom } from './playout-plan.ts';
 import type { OutputProfile } from './producer/output-profile.ts';
-import type { Producer, ProducerHealth, ProducerState } from './producer/producer.ts';
+import type { GuidePlan, Producer, ProducerKind, ProducerPlan } from './producer/producer.ts';
 import type { ScheduleReader } from './schedule-reader.ts';
 import type { ViewerSession } from './viewer-session.ts';
 
-export type ProducerKind = ProducerState['kind'];
+export type { ProducerKind };
 
 export interface ChannelIdentity {
   uuid: string;
@@ -30,22 +34,34 @@ export interface ChannelIdentity {
   enabled: boolean;
 }
 
-export type ProducerFactory = (kind: ProducerKind, ctx: { channel: ChannelIdentity; profile: OutputProfile }) => Producer;
+export interface PlayoutContext {
+  channel: ChannelIdentity;
+  profile: OutputProfile;
+}
+
+/** Builds outputs and producers (the composition root passes it in; tests a recording one). */
+export interface PlayoutFactory {
+  createOutput(ctx: PlayoutContext): ChannelOutput;
+  createProducer(plan: ProducerPlan, ctx: PlayoutContext & { startMs: number }): Producer;
+}
 
 export interface ChannelManagerOptions {
   channel: ChannelIdentity;
   clock: MasterClock;
   schedule: ScheduleReader;
   profile: OutputProfile;
-  createProducer: ProducerFactory;
+  playout: PlayoutFactory;
   logger: Logger;
-  /** How long the producer keeps running after the last viewer leaves (0 allowed). */
+  /** The station's listings for the guide producer (the director knows every channel). */
+  guide?: () => GuidePlan;
+  stationName?: string;
+  /** How long the output keeps running after the last viewer leaves (0 allowed). */
   lingerMs?: number;
   /** How far ahead the producer's queue is kept filled. */
   lookaheadMs?: number;
-  /** How often to top up the producer's queue and check its health. */
+  /** How often to top up the producer's queue. */
   tickMs?: number;
-  /** First guess of producer start-up time before one has been measured (default 350 ms; 0 disables). */
+  /** First guess of output start-up time before one has been measured (default 350 ms; 0 disables). */
   initialStartLatencyMs?: number;
 }
 
@@ -55,58 +71,73 @@ export class ChannelFailedError extends Error {}
 export interface DesiredState {
   onAir: boolean;
   kind: ProducerKind;
+  /** Identifies the producer's plan: a different key on air means a cut. */
+  key: string;
 }
 
-export function desiredState(input: { enabled: boolean; viewers: number; lingering: boolean; mode: ChannelMode }): DesiredState {
-  const kind: ProducerKind = input.mode === 'emergency' ? 'emergency' : input.mode === 'guide' ? 'guide' : input.mode === 'maintenance' ? 'slate' : 'asset';
-  return { onAir: input.enabled && (input.viewers > 0 || input.lingering), kind };
+export function producerKindFor(mode: ChannelMode): ProducerKind {
+  return mode === 'emergency' ? 'emergency' : mode === 'guide' ? 'guide' : mode === 'maintenance' ? 'slate' : 'asset';
 }
 
-export type ChannelAction = { type: 'stop' } | { type: 'start'; kind: ProducerKind } | { type: 'swap'; kind: ProducerKind };
+export function desiredState(input: { enabled: boolean; viewers: number; lingering: boolean; mode: ModeSpec | ChannelMode }): DesiredState {
+  const spec: ModeSpec = typeof input.mode === 'string' ? { mode: input.mode } : input.mode;
+  const kind = producerKindFor(spec.mode);
+  const key = kind === 'emergency' ? `emergency:${spec.style ?? 'takeover'}:${spec.message ?? ''}` : kind;
+  return { onAir: input.enabled && (input.viewers > 0 || input.lingering), kind, key };
+}
+
+export type ChannelAction = { type: 'stop' } | { type: 'start'; kind: ProducerKind } | { type: 'cut'; kind: ProducerKind };
 
 /** The diff: the one small layer that maps desired vs actual to actions. */
-export function planActions(desired: DesiredState, actual: { running: boolean; kind: ProducerKind | null }): ChannelAction[] {
+export function planActions(desired: DesiredState, actual: { running: boolean; key: string | null }): ChannelAction[] {
   if (!desired.onAir) return actual.running ? [{ type: 'stop' }] : [];
   if (!actual.running) return [{ type: 'start', kind: desired.kind }];
-  if (actual.kind !== desired.kind) return [{ type: 'swap', kind: desired.kind }];
+  if (actual.key !== desired.key) return [{ type: 'cut', kind: desired.kind }];
   return [];
 }
 
 export interface ChannelRuntimeStatus {
   viewerCount: number;
   producerStatus: ProducerStatus;
+  producerKind: ProducerKind | null;
   mode: ChannelMode;
   detail: string | null;
   pids: number[];
+  encoderPid: number | null;
 }
 
 export interface ChannelManagerEvents {
-  /** A producer's output is ready for the fanout. */
+  /** The output's stream is ready for the fanout (once per time on air). */
   output: [stream: Readable];
-  /** The current output is about to end (stop or swap). */
+  /** The output is about to end (off air). */
   outputEnding: [];
   status: [status: ChannelRuntimeStatus];
   /** The channel failed while on air; viewers should be disconnected. */
   failed: [error: Error];
+  /** A cut to another producer landed at this station time. */
+  cut: [info: { kind: ProducerKind; stationMs: number }];
 }
 
 export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
   private identity: ChannelIdentity;
   private readonly viewers = new Map<string, ViewerSession>();
+  private output: ChannelOutput | null = null;
   private producer: Producer | null = null;
-  private producerKind: ProducerKind | null = null;
+  private producerKey: string | null = null;
   private status: ProducerStatus = 'stopped';
   private detail: string | null = null;
-  private mode: ChannelMode = 'normal';
+  private spec: ModeSpec = { mode: 'normal' };
+  private specSinceMs = 0;
   private lingerUntilMono = 0;
+  private lingerTimer: Promise<void> | null = null;
   private queue: Promise<void> = Promise.resolve();
   private stopTicker: (() => void) | null = null;
-  private restartsLeft = 1;
+  private lastGuideUpdate = 0;
   private closed = false;
   /**
-   * How long a producer takes from start() to output, learned from each start. The
-   * producer is asked to begin that far ahead, so the first picture a viewer sees is
-   * what the schedule says is on when it appears, not what was on when they asked.
+   * How long an output takes from start() to its first bytes, learned from each start.
+   * The output begins that far ahead, so the first picture a viewer sees is what the
+   * schedule says is on when it appears, not what was on when they asked.
    */
   private startLatencyMs: number;
 
@@ -114,15 +145,23 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
     super();
     this.identity = { ...opts.channel };
     this.startLatencyMs = opts.initialStartLatencyMs ?? 350;
+    this.specSinceMs = opts.clock.nowMs();
   }
 
-  /** The current estimate of producer start-up time (ms). */
   get expectedStartLatencyMs(): number {
     return this.startLatencyMs;
   }
 
   get channel(): Readonly<ChannelIdentity> {
     return this.identity;
+  }
+
+  get viewerCount(): number {
+    return this.viewers.size;
+  }
+
+  modeSpec(): ModeSpec {
+    return { ...this.spec };
   }
 
   /** The channel's definition changed (renamed, enabled, disabled): takes effect now. */
@@ -132,12 +171,27 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
     await this.reconcile();
   }
 
-  get viewerCount(): number {
-    return this.viewers.size;
+  runtimeStatus(): ChannelRuntimeStatus {
+    return {
+      viewerCount: this.viewers.size,
+      producerStatus: this.status,
+      producerKind: this.producer?.kind ?? null,
+      mode: this.spec.mode,
+      detail: this.detail,
+      pids: this.output?.pids() ?? [],
+      encoderPid: this.output?.encoderPid() ?? null,
+    };
   }
 
-  runtimeStatus(): ChannelRuntimeStatus {
-    return { viewerCount: this.viewers.size, producerStatus: this.status, mode: this.mode, detail: this.detail, pids: this.producer?.getState().pids ?? [] };
+  /** Output counters while on air (frames, padding, cuts, restarts). */
+  outputStats(): OutputStats | null {
+    return this.output?.stats() ?? null;
+  }
+
+  /** The output's timeline origin and the frame being written (tests and benchmarks). */
+  outputCursor(): { t0Ms: number; frame: number; fpsNum: number; fpsDen: number } | null {
+    const tl = this.output?.getTimeline();
+    return tl && this.output ? { t0Ms: tl.t0Ms, frame: this.output.frameCursor, fpsNum: tl.fpsNum, fpsDen: tl.fpsDen } : null;
   }
 
   /** What the schedule says is on now, for dashboards and the API. */
@@ -163,11 +217,11 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
     this.viewers.set(session.id, session);
     this.emitStatus();
     await this.reconcile();
-    if (!this.producer || (this.status !== 'running' && this.status !== 'degraded')) {
+    if (!this.output || (this.status !== 'running' && this.status !== 'degraded')) {
       this.viewers.delete(session.id);
       this.emitStatus();
       await this.reconcile();
-      throw new ChannelFailedError(`Channel ${this.channel.number} could not go on air: ${this.detail ?? 'no producer'}`);
+      throw new ChannelFailedError(`Channel ${this.channel.number} could not go on air: ${this.detail ?? 'no output'}`);
     }
     return session;
   }
@@ -180,14 +234,41 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
     const linger = this.opts.lingerMs ?? 10_000;
     this.lingerUntilMono = this.opts.clock.monotonicMs() + linger;
     if (linger <= 0) void this.reconcile();
-    else void this.opts.clock.sleep(linger).then(() => this.reconcile());
+    else this.scheduleLingerCheck();
   }
 
-  /** Global mode from the ProgramDirector; the ChannelManager performs the swap. */
-  async setMode(mode: ChannelMode): Promise<void> {
-    this.mode = mode;
-    this.emitStatus();
-    await this.reconcile();
+  /**
+   * Carry `spec` (the director's mode for this channel). Resolves once the channel airs
+   * it, or at once when off air (it starts in that mode). Rejects when the channel is on
+   * air and could not cut to it: it then keeps airing what it was, in its previous mode.
+   */
+  setMode(spec: ModeSpec): Promise<void> {
+    return this.serial(async () => {
+      const prev = this.spec;
+      const prevSince = this.specSinceMs;
+      if (desiredState({ enabled: true, viewers: 1, lingering: false, mode: spec }).key !== desiredState({ enabled: true, viewers: 1, lingering: false, mode: prev }).key) {
+        this.specSinceMs = this.opts.clock.nowMs();
+      }
+      this.spec = { ...spec };
+      this.emitStatus();
+      try {
+        await this.reconcileNow(true);
+      } catch (err) {
+        this.spec = prev;
+        this.specSinceMs = prevSince;
+        this.emitStatus();
+        throw err;
+      }
+    });
+  }
+
+  /** Restart the channel's output (a fresh encoder); viewers stay connected. */
+  restart(): Promise<void> {
+    return this.serial(async () => {
+      if (!this.output) return;
+      await this.stopOutput();
+      await this.reconcileNow(true);
+    });
   }
 
   /** Off air now, whatever the viewers; used at station shutdown. */
@@ -200,132 +281,226 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
 
   /** Queue one reconciliation; resolves when it (and those before it) are done. */
   reconcile(): Promise<void> {
-    this.queue = this.queue.then(() => this.reconcileNow()).catch((err: unknown) => {
+    return this.serial(() => this.reconcileNow(false)).catch((err: unknown) => {
       this.opts.logger.error({ channel: this.channel.number, err }, 'reconcile failed');
     });
-    return this.queue;
   }
 
-  private async reconcileNow(): Promise<void> {
+  // ---------------------------------------------------------------- internals
+
+  /** Run `fn` after everything queued before it; its result (or error) is the caller's. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn);
+    this.queue = run.then(() => undefined, () => undefined);
+    return run;
+  }
+
+  /**
+   * Re-check the desired state once the linger is over. Timers can fire a hair early,
+   * so the check reschedules itself until the deadline has really passed.
+   */
+  private scheduleLingerCheck(): void {
+    if (this.lingerTimer) return;
+    const wait = Math.max(1, this.lingerUntilMono - this.opts.clock.monotonicMs());
+    this.lingerTimer = this.opts.clock.sleep(wait).then(() => {
+      this.lingerTimer = null;
+      if (this.viewers.size > 0 || this.lingerUntilMono === 0) return;
+      if (this.opts.clock.monotonicMs() < this.lingerUntilMono) this.scheduleLingerCheck();
+      else void this.reconcile();
+    });
+  }
+
+  private async reconcileNow(strict: boolean): Promise<void> {
     const desired = desiredState({
       enabled: this.channel.enabled && !this.closed,
       viewers: this.viewers.size,
       lingering: this.opts.clock.monotonicMs() < this.lingerUntilMono,
-      mode: this.mode,
+      mode: this.spec,
     });
-    // A producer that failed counts as not running, so a new tune-in retries it.
-    const running = this.producer !== null && this.status !== 'error';
-    for (const action of planActions(desired, { running, kind: this.producerKind })) {
-      if (action.type === 'stop') await this.stopProducer();
-      else {
-        if (action.type === 'swap' || this.producer) await this.stopProducer();
-        await this.startProducer(action.kind);
-      }
+    const running = this.output !== null && this.status !== 'error';
+    for (const action of planActions(desired, { running, key: this.producerKey })) {
+      if (action.type === 'stop') await this.stopOutput();
+      else if (action.type === 'start') {
+        if (this.output) await this.stopOutput();
+        await this.startOutput(desired);
+      } else await this.cutTo(desired, strict);
     }
   }
 
-  private async startProducer(kind: ProducerKind): Promise<void> {
-    const startAt = this.opts.clock.nowMs() + Math.round(this.startLatencyMs);
+  private planFor(kind: ProducerKind, startMs: number): ProducerPlan | string {
     const lookahead = this.opts.lookaheadMs ?? 120_000;
-    const events = this.opts.schedule.playlog(this.channel.number, startAt, startAt + lookahead);
-    const segments = segmentsFrom(events, startAt);
-    if (segments.length === 0 || (segments[0]?.startMs ?? Infinity) > startAt) {
-      this.setStatus('error', `nothing is scheduled on channel ${this.channel.number} at ${new Date(startAt).toISOString()}; build its schedule`);
+    const scheduled = () => {
+      const events = this.opts.schedule.playlog(this.channel.number, startMs, startMs + lookahead);
+      const segments = segmentsFrom(events, startMs);
+      if (segments.length === 0 || (segments[0]?.startMs ?? Infinity) > startMs) {
+        return `nothing is scheduled on channel ${this.channel.number} at ${new Date(startMs).toISOString()}; build its schedule`;
+      }
+      return segments;
+    };
+    switch (kind) {
+      case 'asset': {
+        const segments = scheduled();
+        return typeof segments === 'string' ? segments : { kind, segments };
+      }
+      case 'emergency': {
+        const style = this.spec.style ?? 'takeover';
+        const segments = style === 'crawl' ? scheduled() : [];
+        if (typeof segments === 'string') return segments;
+        const alert = { message: this.spec.message ?? '', style, sinceMs: this.specSinceMs, stationName: this.opts.stationName ?? 'RetroVue' };
+        return { kind, alert, segments };
+      }
+      case 'guide':
+        return { kind, guide: this.guidePlan() };
+      case 'slate':
+        return { kind, slate: { style: 'maintenance' } };
+    }
+  }
+
+  private guidePlan(): GuidePlan {
+    return this.opts.guide?.() ?? { stationName: this.opts.stationName ?? 'RetroVue', timezone: this.channel.timezone, listings: [] };
+  }
+
+  private createProducer(kind: ProducerKind, startMs: number): Producer | string {
+    const plan = this.planFor(kind, startMs);
+    if (typeof plan === 'string') return plan;
+    try {
+      return this.opts.playout.createProducer(plan, { channel: this.channel, profile: this.opts.profile, startMs });
+    } catch (err) {
+      return `cannot create a ${kind} producer: ${(err as Error).message}`;
+    }
+  }
+
+  private async startOutput(desired: DesiredState): Promise<void> {
+    const startAt = this.opts.clock.nowMs() + Math.round(this.startLatencyMs);
+    const producer = this.createProducer(desired.kind, startAt);
+    if (typeof producer === 'string') {
+      this.setStatus('error', producer);
       return;
     }
     this.setStatus('starting', null);
-    let producer: Producer;
+    let output: ChannelOutput;
     try {
-      producer = this.opts.createProducer(kind, { channel: this.channel, profile: this.opts.profile });
+      output = this.opts.playout.createOutput({ channel: this.channel, profile: this.opts.profile });
     } catch (err) {
-      this.setStatus('error', `cannot create a ${kind} producer: ${(err as Error).message}`);
+      await producer.stop();
+      this.setStatus('error', `cannot create the channel output: ${(err as Error).message}`);
       return;
     }
+    this.output = output;
     this.producer = producer;
-    this.producerKind = kind;
-    producer.on('status', (h) => this.onProducerStatus(producer, h));
+    this.producerKey = desired.key;
+    output.on('health', (h: OutputHealth) => this.onHealth(output, h));
+    output.on('fatal', (err: Error) => this.onFatal(output, err));
+    output.on('mediaFault', (f: MediaFault) =>
+      this.opts.logger.warn({ channel: this.channel.number, event: f.eventId, file: f.path, reason: f.reason }, `cannot play ${f.path}; airing the error slate for "${f.title}"`),
+    );
+    output.on('encoderRestart', (r: { reason: string; attempt: number }) => this.opts.logger.warn({ channel: this.channel.number, ...r }, 'encoder died; restarting it'));
     const t0 = this.opts.clock.monotonicMs();
     try {
-      await producer.start({ channelNumber: this.channel.number, profile: this.opts.profile, segments }, startAt);
+      await output.start(producer, startAt);
       if (this.opts.initialStartLatencyMs !== 0) {
         // Smooth, and bounded so one slow start (a disk spinning up) cannot push the picture far ahead.
         const measured = Math.min(2000, this.opts.clock.monotonicMs() - t0);
         this.startLatencyMs = 0.6 * this.startLatencyMs + 0.4 * measured;
       }
     } catch (err) {
-      // Fully on air or failed: make sure nothing of the attempt is left running.
-      await producer.stop().catch(() => {});
+      // Fully on air or failed: nothing of the attempt is left running (start() saw to it).
+      await producer.stop();
+      this.output = null;
       this.producer = null;
-      this.producerKind = null;
-      this.setStatus('error', `producer failed to start: ${(err as Error).message}`);
+      this.producerKey = null;
+      this.setStatus('error', `output failed to start: ${(err as Error).message}`);
       return;
     }
-    this.setStatus('running', null);
-    this.emit('output', producer.output);
-    this.stopTicker = this.opts.clock.every(this.opts.tickMs ?? 1000, () => this.topUp(producer));
+    const h = output.getHealth();
+    this.setStatus(h.status, h.detail ?? null);
+    this.emit('output', output.output);
+    this.stopTicker = this.opts.clock.every(this.opts.tickMs ?? 1000, () => this.topUp());
   }
 
-  private async stopProducer(): Promise<void> {
-    const producer = this.producer;
+  /** Cut the running output to a producer for `desired`. The old one airs until the cut lands. */
+  private async cutTo(desired: DesiredState, strict: boolean): Promise<void> {
+    const output = this.output!;
+    const tl = output.getTimeline()!;
+    // The new producer starts where the output will be when it is ready.
+    const startMs = tl.frameTimeMs(output.frameCursor);
+    const producer = this.createProducer(desired.kind, startMs);
+    const fail = (why: string) => {
+      this.opts.logger.warn({ channel: this.channel.number, kind: desired.kind, why }, 'cut refused; the channel keeps airing what it was');
+      if (strict) throw new Error(`channel ${this.channel.number}: ${why}`);
+    };
+    if (typeof producer === 'string') return fail(producer);
+    try {
+      const at = await output.cut(producer);
+      this.producer = producer;
+      this.producerKey = desired.key;
+      this.emit('cut', { kind: desired.kind, stationMs: at.stationMs });
+      this.emitStatus();
+    } catch (err) {
+      await producer.stop();
+      fail(`the ${desired.kind} producer could not take the air: ${(err as Error).message}`);
+    }
+  }
+
+  private async stopOutput(): Promise<void> {
+    const output = this.output;
     this.stopTicker?.();
     this.stopTicker = null;
-    if (!producer) {
+    if (!output) {
       // A failure stays visible while viewers are still asking for the channel.
       if (this.status !== 'error' || this.viewers.size === 0) this.setStatus('stopped', null);
       return;
     }
     this.emit('outputEnding');
     this.setStatus('stopping', null);
+    this.output = null;
     this.producer = null;
-    this.producerKind = null;
-    await producer.stop();
+    this.producerKey = null;
+    await output.stop();
     this.setStatus('stopped', null);
   }
 
   /** Keep the producer's queue filled ahead from the schedule (never on the tune-in path). */
-  private topUp(producer: Producer): void {
-    if (producer !== this.producer) return;
-    const state = producer.getState();
+  private topUp(): void {
+    const producer = this.producer;
+    if (!producer || !this.output) return;
     const now = this.opts.clock.nowMs();
+    if (producer.kind === 'guide') {
+      if (now - this.lastGuideUpdate < 20_000) return;
+      this.lastGuideUpdate = now;
+      (producer as Producer & { update?: (g: GuidePlan) => void }).update?.(this.guidePlan());
+      return;
+    }
+    if (producer.kind !== 'asset' && !(producer.kind === 'emergency' && (this.spec.style ?? 'takeover') === 'crawl')) return;
     const lookahead = this.opts.lookaheadMs ?? 120_000;
-    if (state.queuedUntilMs >= now + lookahead / 2) return;
-    const events = this.opts.schedule.playlog(this.channel.number, state.queuedUntilMs, now + lookahead).filter((e) => e.startMs >= state.queuedUntilMs);
-    if (events.length > 0) producer.enqueue(segmentsFrom(events, state.queuedUntilMs));
+    const queued = producer.queuedUntilMs();
+    if (queued >= now + lookahead / 2) return;
+    const events = this.opts.schedule.playlog(this.channel.number, queued, now + lookahead).filter((e) => e.startMs >= queued);
+    if (events.length > 0) producer.enqueue(segmentsFrom(events, queued));
   }
 
-  private onProducerStatus(producer: Producer, health: ProducerHealth): void {
-    if (producer !== this.producer) return;
-    if (health.status === 'degraded' || health.status === 'running') {
-      this.setStatus(health.status, health.detail ?? null);
-      return;
-    }
-    if (health.status !== 'error') return;
-    this.opts.logger.warn({ channel: this.channel.number, detail: health.detail }, 'producer failed on air');
-    // Policy: one restart at the current position; a second failure takes the channel off air as failed.
-    if (this.restartsLeft-- > 0) {
-      this.setStatus('error', health.detail ?? 'producer failed');
-      void this.reconcile();
-      return;
-    }
-    this.setStatus('error', health.detail ?? 'producer failed');
-    void this.stopFailed(new ChannelFailedError(`Channel ${this.channel.number} failed: ${health.detail ?? 'producer error'}`));
+  private onHealth(output: ChannelOutput, h: OutputHealth): void {
+    if (output !== this.output || (this.status !== 'running' && this.status !== 'degraded')) return;
+    this.setStatus(h.status, h.detail ?? null);
   }
 
-  private async stopFailed(error: Error): Promise<void> {
-    this.queue = this.queue.then(async () => {
-      const producer = this.producer;
+  /** The output gave up (its encoder restart budget is spent): off air as failed. */
+  private onFatal(output: ChannelOutput, err: Error): void {
+    if (output !== this.output) return;
+    this.opts.logger.error({ channel: this.channel.number, err: err.message }, 'channel output failed');
+    void this.serial(async () => {
+      if (output !== this.output) return;
       this.stopTicker?.();
       this.stopTicker = null;
+      this.output = null;
       this.producer = null;
-      this.producerKind = null;
+      this.producerKey = null;
       this.emit('outputEnding');
-      await producer?.stop().catch(() => {});
+      await output.stop();
       this.viewers.clear();
-      this.emit('failed', error);
-      this.setStatus('error', error.message);
-      this.restartsLeft = 1;
+      this.emit('failed', new ChannelFailedError(`Channel ${this.channel.number} failed: ${err.message}`));
+      this.setStatus('error', err.message);
     });
-    await this.queue;
   }
 
   private setStatus(status: ProducerStatus, detail: string | null): void {

@@ -1,37 +1,82 @@
 /**
- * ProgramDirector: holds one ChannelManager and one FanoutBuffer per channel, owns the
- * global mode and the viewer side (tune-ins become fanout viewers). It never spawns
- * ffmpeg and never touches producers: ChannelManagers do that.
+ * ProgramDirector: master control. It holds one ChannelManager and one FanoutBuffer per
+ * channel, owns the station's mode and the viewer side (tune-ins become fanout viewers).
+ * It never spawns ffmpeg and never touches producers: ChannelManagers do that.
+ *
+ * A mode switch is one unit of work: every affected channel switches, or every channel
+ * goes back to what it carried before and the state does not change. Each switch asked
+ * for is logged (who, when in station time, why, outcome), and the state is stored so a
+ * restarted station comes back in the same mode.
  */
 import type { Writable } from 'node:stream';
-import type { ChannelMode, ChannelStatusDto } from '../../shared/types.ts';
+import type { ChannelMode, ChannelStatusDto, ChannelSwitchResult, DirectorStateDto, ModeChangeDto, ModeRequest, ModeSpec, ModeSwitchResult } from '../../shared/types.ts';
 import { ChannelManager, type ChannelIdentity, type ChannelManagerOptions } from './channel-manager.ts';
+import { isValidState, ModeRequestError, sameSpec, sameTarget, specForChannel, stateDto, validateModeRequest } from './director-mode.ts';
+import { memoryDirectorStore, type DirectorState, type DirectorStore, type ModeChange } from './director-store.ts';
 import { FanoutBuffer } from './fanout/fanout-buffer.ts';
+import type { GuidePlan } from './producer/producer.ts';
 
-/** What every ChannelManager is built with; the director adds the channel. */
-export type ProgramDirectorOptions = Pick<ChannelManagerOptions, 'clock' | 'schedule' | 'profile' | 'createProducer' | 'logger' | 'lingerMs'>;
+export { ModeRequestError };
+
+/** What the director needs of a channel's manager (ChannelManager; tests use fakes). */
+export interface DirectedChannel extends Pick<ChannelManager, 'channel' | 'updateIdentity' | 'tuneIn' | 'tuneOut' | 'runtimeStatus' | 'nowPlaying' | 'shutdown' | 'on'> {
+  /** Resolves once the channel carries `spec` (at once when off air); rejects if it could not switch. */
+  setMode(spec: ModeSpec): Promise<void>;
+  /** Restart the channel's output. */
+  restart(): Promise<void>;
+}
+
+export type ChannelManagerFactory = (opts: ChannelManagerOptions) => DirectedChannel;
+
+/** What every ChannelManager is built with (the director adds the channel), and where the mode is kept. */
+export type ProgramDirectorOptions = Pick<ChannelManagerOptions, 'clock' | 'schedule' | 'profile' | 'playout' | 'logger' | 'lingerMs' | 'stationName'> & {
+  /** Default: in memory (the mode is forgotten at exit). */
+  store?: DirectorStore;
+  /** Default: `new ChannelManager(opts)`. */
+  createManager?: ChannelManagerFactory;
+};
 
 interface ChannelSlot {
-  manager: ChannelManager;
+  manager: DirectedChannel;
   fanout: FanoutBuffer;
+  /** What the director last had this channel carry. */
+  spec: ModeSpec;
+  /** The initial setMode of a new channel; tune-ins wait for it, so nobody sees the wrong mode. */
+  ready: Promise<void>;
 }
 
 export class UnknownChannelError extends Error {}
 export class ChannelDisabledError extends Error {}
 
+const MAX_HISTORY = 500;
+const GUIDE_HORIZON_MS = 3 * 3600_000;
+const GUIDE_ITEMS = 3;
+
 export class ProgramDirector {
   private readonly slots = new Map<number, ChannelSlot>();
-  private mode: ChannelMode = 'normal';
+  private readonly store: DirectorStore;
+  private readonly createManager: ChannelManagerFactory;
+  private current: DirectorState;
+  /** Switches run one at a time, in the order asked. */
+  private switching: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly opts: ProgramDirectorOptions) {}
+  constructor(private readonly opts: ProgramDirectorOptions) {
+    this.store = opts.store ?? memoryDirectorStore();
+    this.createManager = opts.createManager ?? ((o) => new ChannelManager(o));
+    const stored = this.store.load();
+    if (stored && !isValidState(stored)) opts.logger.error({ stored }, 'the stored director state is not valid; starting in normal mode');
+    this.current = stored && isValidState(stored) ? stored : { mode: 'normal', message: null, style: null, channels: null, sinceMs: opts.clock.nowMs(), by: 'station', reason: null };
+    if (this.current.mode !== 'normal') opts.logger.warn({ state: stateDto(this.current) }, `the station resumes in ${this.current.mode} mode`);
+  }
 
-  /** Add (or replace the identity of) the channels the station defines. */
+  /** Add the channels the station defines (existing numbers are left alone); each starts in the current mode. */
   loadChannels(channels: ChannelIdentity[]): void {
     for (const ch of channels) {
       if (this.slots.has(ch.number)) continue;
-      const manager = new ChannelManager({
+      const manager = this.createManager({
         channel: ch, clock: this.opts.clock, schedule: this.opts.schedule, profile: this.opts.profile,
-        createProducer: this.opts.createProducer, logger: this.opts.logger, lingerMs: this.opts.lingerMs,
+        playout: this.opts.playout, logger: this.opts.logger, lingerMs: this.opts.lingerMs, stationName: this.opts.stationName,
+        guide: () => this.guidePlan(ch.timezone),
       });
       // Viewers stay connected across producer swaps; they resume at the next keyframe.
       const fanout = new FanoutBuffer(this.opts.clock, { label: `ch${ch.number}`, endViewersOnSourceEnd: false });
@@ -41,8 +86,28 @@ export class ProgramDirector {
         this.opts.logger.error({ channel: ch.number, err: err.message }, 'channel failed; disconnecting its viewers');
         for (const v of fanout.stats().viewers) fanout.removeViewer(v.id, 'destroy');
       });
-      this.slots.set(ch.number, { manager, fanout });
+      const spec = specForChannel(this.current, ch.number);
+      // Off air, so this takes effect at once: a channel added during an emergency goes on air in it.
+      const ready = spec.mode === 'normal' ? Promise.resolve() : this.applyOffAir(manager, ch.number, spec);
+      this.slots.set(ch.number, { manager, fanout, spec, ready });
     }
+  }
+
+  private applyOffAir(manager: DirectedChannel, number: number, spec: ModeSpec): Promise<void> {
+    return manager.setMode(spec).catch((err: unknown) => {
+      this.opts.logger.error({ channel: number, mode: spec.mode, err }, 'a channel could not take the station mode before going on air');
+    });
+  }
+
+  /** Every enabled channel's now and next, for the guide channel (times shown in `timezone`). */
+  private guidePlan(timezone: string): GuidePlan {
+    const from = this.opts.clock.nowMs();
+    const to = from + GUIDE_HORIZON_MS;
+    const listings = this.channels().filter((c) => c.enabled).map((c) => {
+      const entries = this.opts.schedule.epg?.(c.number, from, to) ?? this.opts.schedule.playlog(c.number, from, to).filter((e) => e.kind === 'program');
+      return { number: c.number, name: c.name, items: entries.slice(0, GUIDE_ITEMS).map((e) => ({ startMs: e.startMs, endMs: e.endMs, title: e.title })) };
+    });
+    return { stationName: this.opts.stationName ?? 'RetroVue', timezone, listings };
   }
 
   /**
@@ -74,24 +139,111 @@ export class ProgramDirector {
     return this.channelNumbers().map((n) => (this.slots.get(n) as ChannelSlot).manager.channel);
   }
 
-  manager(number: number): ChannelManager | undefined {
+  manager(number: number): DirectedChannel | undefined {
     return this.slots.get(number)?.manager;
   }
 
+  /** The station's mode (an emergency scoped to some channels is still an emergency). */
   globalMode(): ChannelMode {
-    return this.mode;
+    return this.current.mode;
   }
 
-  /** Switch every channel's mode as one unit: all switch, or all return to the previous mode. */
-  async setGlobalMode(mode: ChannelMode): Promise<void> {
-    const previous = this.mode;
-    this.mode = mode;
-    const results = await Promise.allSettled([...this.slots.values()].map((s) => s.manager.setMode(mode)));
-    if (results.some((r) => r.status === 'rejected')) {
-      this.mode = previous;
-      await Promise.allSettled([...this.slots.values()].map((s) => s.manager.setMode(previous)));
-      throw new Error(`Could not switch every channel to ${mode}; all channels are back in ${previous}.`);
+  state(): DirectorStateDto {
+    return stateDto(this.current);
+  }
+
+  /** The latest switches asked for, newest first. */
+  history(limit = 50): ModeChangeDto[] {
+    const n = Math.max(1, Math.min(MAX_HISTORY, Math.floor(limit) || 1));
+    return this.store.history(n).map(({ atMs, ...c }) => ({ ...c, at: new Date(atMs).toISOString() }));
+  }
+
+  /**
+   * Switch the station's mode as one unit of work. Throws ModeRequestError (nothing
+   * tried, nothing logged) for an invalid request; otherwise answers whether every
+   * affected channel switched, and if not, which failed and why (all are back as before).
+   */
+  setMode(req: ModeRequest, who: string): Promise<ModeSwitchResult> {
+    const run = this.switching.then(() => this.switchNow(req, who));
+    this.switching = run.catch(() => {});
+    return run;
+  }
+
+  private async switchNow(req: ModeRequest, who: string): Promise<ModeSwitchResult> {
+    const by = who.trim().slice(0, 200);
+    if (!by) throw new ModeRequestError('who', 'A switch needs to say who asked for it.');
+    const target = validateModeRequest(req, this.channelNumbers());
+    const atMs = this.opts.clock.nowMs();
+    const change: ModeChange = { ...target, atMs, by, ok: true, error: null };
+    if (sameTarget(target, this.current)) {
+      this.record({ ...change });
+      return { ok: true, state: this.state(), channels: [] };
     }
+    const next: DirectorState = { ...target, sinceMs: atMs, by };
+    const affected = [...this.slots].filter(([n, s]) => !sameSpec(s.spec, specForChannel(next, n)));
+    const outcomes = await Promise.allSettled(affected.map(async ([n, s]) => {
+      await s.ready;
+      await s.manager.setMode(specForChannel(next, n));
+    }));
+    const channels: ChannelSwitchResult[] = affected.map(([number], i) => {
+      const o = outcomes[i] as PromiseSettledResult<void>;
+      return o.status === 'fulfilled' ? { number, ok: true } : { number, ok: false, error: errorText(o.reason) };
+    });
+
+    let error: string | null = null;
+    const failed = channels.filter((c) => !c.ok);
+    if (failed.length > 0) {
+      error = failed.map((c) => `channel ${c.number} could not switch to ${target.mode}: ${c.error}`).join('; ');
+    } else {
+      try {
+        this.store.save(next, change);
+      } catch (err) {
+        error = `the station could not save the new mode (${errorText(err)}); check the data directory's disk space and permissions`;
+      }
+    }
+    if (error === null) {
+      this.current = next;
+      for (const [n, s] of affected) s.spec = specForChannel(next, n);
+      // A channel added while the switch ran started in the old mode; it is off air, so this is immediate.
+      for (const [n, s] of this.slots) {
+        const spec = specForChannel(next, n);
+        if (sameSpec(s.spec, spec)) continue;
+        s.spec = spec;
+        s.ready = s.ready.then(() => this.applyOffAir(s.manager, n, spec));
+      }
+      this.opts.logger.info({ state: stateDto(next) }, `station mode is now ${next.mode}`);
+      return { ok: true, state: this.state(), channels };
+    }
+
+    // Undo: every affected channel back to what it carried before.
+    const undo = await Promise.allSettled(affected.map(([, s]) => s.manager.setMode(s.spec)));
+    const stuck = affected.flatMap(([n], i) => {
+      const u = undo[i];
+      return u?.status === 'rejected' ? [`channel ${n}: ${errorText(u.reason)}`] : [];
+    });
+    error += `. Every channel is back in ${this.current.mode} mode.`;
+    if (stuck.length > 0) error += ` These could not return and may be off air: ${stuck.join('; ')}; restart them.`;
+    this.opts.logger.error({ request: target, by, error }, 'mode switch failed');
+    this.record({ ...change, ok: false, error });
+    return { ok: false, state: this.state(), channels, error };
+  }
+
+  /** Log a switch; a failure to write is logged loudly but does not undo what is on air. */
+  private record(change: ModeChange): void {
+    try {
+      this.store.record(change);
+    } catch (err) {
+      this.opts.logger.error({ change, err }, 'could not log a mode switch; check the data directory');
+    }
+  }
+
+  /** Restart one channel's output (the operator's "kick it" button). */
+  async restart(number: number, who: string): Promise<void> {
+    const slot = this.slots.get(number);
+    if (!slot) throw new UnknownChannelError(`There is no channel ${number}.`);
+    this.opts.logger.info({ channel: number, by: who }, 'channel restart asked for');
+    await slot.ready;
+    await slot.manager.restart();
   }
 
   /**
@@ -103,6 +255,7 @@ export class ProgramDirector {
     const slot = this.slots.get(number);
     if (!slot) throw new UnknownChannelError(`There is no channel ${number}.`);
     if (!slot.manager.channel.enabled) throw new ChannelDisabledError(`Channel ${number} is disabled.`);
+    await slot.ready;
     const session = await slot.manager.tuneIn(clientInfo);
     if (sink.destroyed) {
       slot.manager.tuneOut(session.id);
@@ -114,10 +267,10 @@ export class ProgramDirector {
 
   statuses(streamUrl: (n: number) => string): ChannelStatusDto[] {
     return this.channelNumbers().map((n) => {
-      const { manager } = this.slots.get(n) as ChannelSlot;
+      const { manager, spec } = this.slots.get(n) as ChannelSlot;
       const rt = manager.runtimeStatus();
       return {
-        uuid: manager.channel.uuid, number: n, name: manager.channel.name, enabled: manager.channel.enabled, mode: rt.mode,
+        uuid: manager.channel.uuid, number: n, name: manager.channel.name, enabled: manager.channel.enabled, mode: spec.mode,
         viewerCount: rt.viewerCount, producerStatus: rt.producerStatus, nowPlaying: manager.nowPlaying(), streamUrl: streamUrl(n),
       };
     });
@@ -132,4 +285,8 @@ export class ProgramDirector {
     await Promise.allSettled([...this.slots.values()].map((s) => s.manager.shutdown()));
     for (const s of this.slots.values()) s.fanout.close();
   }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

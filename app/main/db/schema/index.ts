@@ -1,3 +1,4 @@
 export * from './library.ts';
 export * from './channels.ts';
 export * from './schedule.ts';
+export * from './director.ts';

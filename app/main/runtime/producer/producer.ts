@@ -3,9 +3,9 @@
  * query the schedule or the library (enforced by lint). Only the ChannelManager
  * creates and drives them.
  */
-import type { Readable } from 'node:stream';
-import type { EventKind, ProducerStatus } from '../../../shared/types.ts';
-import type { OutputProfile } from './output-profile.ts';
+import type { EmergencyStyle, EventKind } from '../../../shared/types.ts';
+import type { FrameSource } from '../../playout/frame-source.ts';
+import type { GeneratorSpec } from '../../playout/generator-args.ts';
 
 /** Where a segment's pictures and sound come from. */
 export type SegmentSource =
@@ -20,7 +20,9 @@ export type SegmentSource =
   /** Black and silence (pad to a boundary). */
   | { type: 'black' }
   /** A still slate of the channel's own format with a caption (errors, off-air). */
-  | { type: 'slate'; caption: string };
+  | { type: 'slate'; caption: string }
+  /** Pictures and sound RetroVue draws itself (alert cards, bars, the guide). */
+  | { type: 'generated'; spec: GeneratorSpec };
 
 /** One item of a playout plan, placed at absolute station time. */
 export interface PlayoutSegment {
@@ -34,47 +36,57 @@ export interface PlayoutSegment {
   source: SegmentSource;
 }
 
-export interface PlayoutPlan {
-  channelNumber: number;
-  profile: OutputProfile;
-  /** Contiguous, ordered segments; the first covers the start time. */
-  segments: PlayoutSegment[];
+/** The operator's alert, as the EmergencyProducer renders it. */
+export interface AlertPlan {
+  message: string;
+  style: EmergencyStyle;
+  /** Station time the emergency began (the attention signal plays from here). */
+  sinceMs: number;
+  stationName: string;
 }
 
-export interface ProducerHealth {
-  status: ProducerStatus;
-  /** Human-readable reason when degraded or in error. */
-  detail?: string;
+/** One channel's listings for the guide channel. */
+export interface GuideListing {
+  number: number;
+  name: string;
+  /** What is on now and next, in order. */
+  items: { startMs: number; endMs: number; title: string }[];
 }
 
-export interface ProducerState extends ProducerHealth {
-  producerId: string;
-  kind: 'asset' | 'emergency' | 'guide' | 'slate';
-  startedAtMs: number | null;
-  /** eventId of the segment currently being emitted. */
-  currentEventId: string | null;
-  /** Station time up to which segments are queued. */
-  queuedUntilMs: number;
-  /** Live OS process ids this producer owns (for ownership checks and benchmarks). */
-  pids: number[];
+export interface GuidePlan {
+  stationName: string;
+  timezone: string;
+  listings: GuideListing[];
 }
 
-export interface Producer {
+export type SlateStyle = 'maintenance' | 'testpattern' | 'countdown';
+
+export interface SlatePlan {
+  style: SlateStyle;
+  heading?: string;
+  text?: string;
+  /** For a countdown: station time it counts down to. */
+  targetMs?: number;
+}
+
+/** What the ChannelManager asks a producer to render. */
+export type ProducerPlan =
+  | { kind: 'asset'; segments: PlayoutSegment[] }
+  | { kind: 'emergency'; alert: AlertPlan; segments: PlayoutSegment[] }
+  | { kind: 'guide'; guide: GuidePlan }
+  | { kind: 'slate'; slate: SlatePlan };
+
+export type ProducerKind = ProducerPlan['kind'];
+
+/**
+ * A Producer is a frame-and-sample source for a plan: it feeds the channel's output
+ * (which owns the encoder) and never owns an encoder itself.
+ */
+export interface Producer extends FrameSource {
   readonly id: string;
-  /**
-   * Begin output so that the first frame emitted is what the plan says is on at
-   * `stationTimeMs` (joining mid-segment at the right offset). Resolves once output
-   * bytes are flowing; rejects (and leaves nothing running) if it cannot start.
-   */
-  start(plan: PlayoutPlan, stationTimeMs: number): Promise<void>;
-  /** Append further contiguous segments (the ChannelManager keeps the queue topped up). */
+  readonly kind: ProducerKind;
+  /** Append further contiguous segments (asset and crawl producers; others ignore them). */
   enqueue(segments: PlayoutSegment[]): void;
-  /** Stop output and end every process it owns. Idempotent. */
-  stop(): Promise<void>;
-  health(): ProducerHealth;
-  getState(): ProducerState;
-  /** The MPEG-TS byte stream viewers attach to (through the fanout). */
-  readonly output: Readable;
-  /** Emitted status changes and errors, for the ChannelManager. */
-  on(event: 'status', listener: (health: ProducerHealth) => void): this;
+  /** Station time up to which segments are queued. */
+  queuedUntilMs(): number;
 }
