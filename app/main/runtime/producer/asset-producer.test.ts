@@ -1,19 +1,22 @@
 /**
- * AssetProducer against real ffmpeg: real files in a temp dir, the SystemClock,
- * output captured as MPEG-TS and checked with ffprobe and the frame-number reader.
+ * AssetProducer feeding a channel output, against real ffmpeg: real files in a temp dir,
+ * the SystemClock, output captured as MPEG-TS and checked with ffprobe and the
+ * frame-number reader. Faults: a killed decoder is restarted where it was, missing media
+ * airs the error slate, a killed encoder is restarted with the discontinuity marked.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { PassThrough } from 'node:stream';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../clock/master-clock.ts';
 import { ffprobeJson, makeCorruptFile, makeFrameNumberedClip, readFrameNumbers } from '../../media/test-media.ts';
-import type { ProcessSpawn } from '../../playout/playout-engine.ts';
-import { AssetProducer, type AssetProducerOptions } from './asset-producer.ts';
+import type { OutputHealth } from '../../playout/channel-output.ts';
+import type { MediaFault, ProcessSpawn } from '../../playout/frame-source.ts';
+import { TS_PACKET_SIZE, packetPid } from '../fanout/ts-packets.ts';
+import { AssetAiring } from '../../test-support/asset-airing.ts';
 import { DEFAULT_PROFILE, type OutputProfile } from './output-profile.ts';
-import type { ProducerHealth, SegmentSource } from './producer.ts';
+import type { PlayoutSegment, SegmentSource } from './producer.ts';
 import { fileSource, segment } from '../../test-support/segments.ts';
 
 const clock = new SystemClock();
@@ -41,26 +44,32 @@ const file = (p: string, inPointMs = 0): SegmentSource => fileSource(p, { inPoin
 const seg = segment;
 
 interface Harness {
-  producer: AssetProducer;
+  producer: AssetAiring;
   chunks: { at: number; data: Buffer }[];
-  statuses: ProducerHealth[];
+  statuses: OutputHealth[];
   spawned: ProcessSpawn[];
+  faults: MediaFault[];
+  logLines: string[];
   bytes(): Buffer;
   byteCount(): number;
+  start(segments: PlayoutSegment[], at: number): Promise<void>;
 }
 
-const live: AssetProducer[] = [];
+const live: AssetAiring[] = [];
 const allPids = new Set<number>();
 
-function harness(opts: Partial<AssetProducerOptions> = {}): Harness {
-  const producer = new AssetProducer({ clock, ...opts });
+function harness(opts: Partial<ConstructorParameters<typeof AssetAiring>[0]> = {}): Harness {
+  const logLines: string[] = [];
+  const producer = new AssetAiring({ profile: PROFILE, clock, log: (l) => logLines.push(`${l.source}[${l.pid}] ${l.text}`), ...opts });
   live.push(producer);
   const chunks: { at: number; data: Buffer }[] = [];
-  const statuses: ProducerHealth[] = [];
+  const statuses: OutputHealth[] = [];
   const spawned: ProcessSpawn[] = [];
+  const faults: MediaFault[] = [];
   producer.output.on('data', (data: Buffer) => chunks.push({ at: clock.monotonicMs(), data }));
-  producer.on('status', (h: ProducerHealth) => statuses.push(h));
-  producer.on('spawn', (s: ProcessSpawn) => {
+  producer.on('health', (h: OutputHealth) => statuses.push(h));
+  producer.on('mediaFault', (f: MediaFault) => faults.push(f));
+  producer.onSpawn((s) => {
     spawned.push(s);
     if (s.pid) allPids.add(s.pid);
   });
@@ -69,15 +78,18 @@ function harness(opts: Partial<AssetProducerOptions> = {}): Harness {
     chunks,
     statuses,
     spawned,
+    faults,
+    logLines,
     bytes: () => Buffer.concat(chunks.map((c) => c.data)),
     byteCount: () => chunks.reduce((n, c) => n + c.data.length, 0),
+    start: (segments, at) => producer.play(segments, at),
   };
 }
 
 const gone = (pid: number) => !existsSync(`/proc/${pid}`);
 
 afterEach(async () => {
-  // (7) stop() leaves no live process behind, whatever the test did.
+  // stop() leaves no live process behind, whatever the test did.
   await Promise.all(live.splice(0).map((p) => p.stop()));
   for (const pid of allPids) expect(gone(pid), `pid ${pid} still alive`).toBe(true);
   allPids.clear();
@@ -85,7 +97,7 @@ afterEach(async () => {
 
 /**
  * Sleep until station time `ms` is on screen. Frame 0 (station time T) leaves the
- * producer when start() resolves, so output runs behind the wall clock by the start-up
+ * output when start() resolves, so output runs behind the wall clock by the start-up
  * time; waiting on the output's own timeline keeps these tests exact on a loaded box.
  */
 function onScreen(T: number): (ms: number) => Promise<void> {
@@ -117,10 +129,9 @@ describe('AssetProducer (real ffmpeg)', () => {
     const h = harness();
     const T = clock.nowMs();
     const t0 = clock.monotonicMs();
-    await h.producer.start({ channelNumber: 1, profile: PROFILE, segments: [seg('a', T - 3200, T + 2800, file(clipA))] }, T);
+    await h.start([seg('a', T - 3200, T + 2800, file(clipA))], T);
     const startedMs = clock.monotonicMs() - t0;
-    expect(h.producer.health().status).toBe('running');
-    expect(h.producer.getState().currentEventId).toBe('a');
+    expect(h.producer.getHealth().status).toBe('running');
     const firstAt = h.chunks[0]!.at;
     await clock.sleep(1200);
     // The bytes of the first 150 ms of output alone decode to a picture: a keyframe came first.
@@ -141,14 +152,13 @@ describe('AssetProducer (real ffmpeg)', () => {
   it('crosses a segment boundary with continuous timestamps and no gap (valid TS, one H.264 + one AAC)', async () => {
     const h = harness();
     const T = clock.nowMs();
-    await h.producer.start({ channelNumber: 1, profile: PROFILE, segments: [seg('a', T - 1000, T + 1000, file(clipA))] }, T);
+    await h.start([seg('a', T - 1000, T + 1000, file(clipA))], T);
     const until = onScreen(T);
     // The ChannelManager tops the queue up with enqueue().
     h.producer.enqueue([seg('b', T + 1000, T + 3000, file(clipB))]);
-    expect(h.producer.getState().queuedUntilMs).toBe(T + 3000);
+    expect(h.producer.producer!.queuedUntilMs()).toBe(T + 3000);
     await until(T + 2300);
-    const state = h.producer.getState();
-    expect(state.currentEventId).toBe('b');
+    expect(h.producer.currentEventId()).toBe('b');
     const maxProcesses = h.producer.stats()!.maxProcesses;
     await h.producer.stop();
     const ts = await saveTs('boundary.ts', h.bytes());
@@ -195,167 +205,166 @@ describe('AssetProducer (real ffmpeg)', () => {
     expect(maxProcesses).toBeLessThanOrEqual(3);
   });
 
-  it('keeps airing when the decoder is killed mid-segment, and the next segment plays', async () => {
+  it('restarts a decoder killed mid-segment at the current position; the next segment plays on time', async () => {
     const h = harness();
     const T = clock.nowMs();
-    await h.producer.start(
-      // Long enough that the decoder of 'a' is still running (it may finish early within prerollMs of the boundary).
-      { channelNumber: 1, profile: PROFILE, segments: [seg('a', T - 500, T + 2500, file(clipA)), seg('b', T + 2500, T + 3500, file(clipB))] },
-      T,
-    );
+    await h.start([seg('a', T - 500, T + 2500, file(clipA)), seg('b', T + 2500, T + 3500, file(clipB))], T);
     const until = onScreen(T);
     await clock.sleep(300);
-    const encoderPid = h.spawned.find((s) => s.role === 'encoder')!.pid!;
     const decoderPid = h.producer.currentDecoderPid()!;
-    expect(h.producer.getState().pids).toEqual(expect.arrayContaining([encoderPid, decoderPid]));
+    expect(h.producer.pids()).toEqual(expect.arrayContaining([h.producer.encoderPid()!, decoderPid]));
     process.kill(decoderPid, 'SIGKILL');
-    const bytesAtKill = h.byteCount();
-    // Health follows the screen: degraded once the first black frame is on air.
-    for (let i = 0; i < 40 && h.producer.health().status !== 'degraded'; i++) await clock.sleep(50);
-    await clock.sleep(300);
-    expect(h.producer.health().status).toBe('degraded');
-    expect(h.producer.health().detail).toMatch(/^a \(a\): killed by SIGKILL/);
-    // Output keeps flowing through the dead slot.
-    expect(h.byteCount()).toBeGreaterThan(bytesAtKill + 2000);
+    for (let i = 0; i < 40 && h.producer.getHealth().status !== 'degraded'; i++) await clock.sleep(50);
+    expect(h.producer.getHealth().detail).toMatch(/a: decoder died \(killed by SIGKILL\); restarted at the current position/);
     await until(T + 3000);
-    expect(h.producer.health().status, JSON.stringify([h.statuses, h.producer.stats()])).toBe('running');
-    expect(h.producer.getState().currentEventId).toBe('b');
+    expect(h.producer.getHealth().status).toBe('running');
+    expect(h.producer.currentEventId()).toBe('b');
+    expect(h.producer.stats().decoderRestarts).toBe(1);
     await h.producer.stop();
-    expect(gone(decoderPid)).toBe(true);
-    const statusSeq = h.statuses.map((s) => s.status);
-    expect(statusSeq).toEqual(['starting', 'running', 'degraded', 'running', 'stopping', 'stopped']);
-    // Clip A until the buffer ran out, then black for the rest of its slot, then clip B on time.
+    // Clip A throughout its slot (a few held frames while the new decoder came up), then clip B on time.
     const nums = await readFrameNumbers(h.bytes());
-    const r = runs(nums);
-    expect(r.map((x) => x.from === null)).toEqual([false, true, false]);
-    expect(Math.abs(r[0]!.from! - 15)).toBeLessThanOrEqual(1);
-    expect(r[2]!.from).toBe(1000);
-    // Boundary at 2.5 s = frame 75.
-    expect(r[0]!.length + r[1]!.length).toBe(75);
+    const boundary = 75; // 2.5 s
+    for (let i = 0; i < boundary; i++) expect(nums[i], `frame ${i}`).not.toBeNull();
+    const held = nums.slice(0, boundary).filter((n, i) => i > 0 && n === nums[i - 1]).length;
+    expect(held).toBeLessThan(20);
+    // After the restart the picture is where the timeline is, not where the decoder died.
+    expect(Math.abs(nums[boundary - 1]! - (15 + boundary - 1))).toBeLessThanOrEqual(1);
+    expect(nums[boundary]).toBe(1000);
   });
 
-  it('airs black for a missing or corrupt file slot and carries on', async () => {
+  it('airs the error slate for a missing or corrupt file slot, says which file, and carries on', async () => {
     const h = harness();
     const T = clock.nowMs();
-    await h.producer.start(
-      {
-        channelNumber: 1,
-        profile: PROFILE,
-        segments: [
-          seg('missing', T - 200, T + 700, file(path.join(dir, 'does-not-exist.mp4'))),
-          seg('garbage', T + 700, T + 1400, file(garbage)),
-          seg('b', T + 1400, T + 3000, file(clipB)),
-        ],
-      },
-      T,
-    );
+    const missing = path.join(dir, 'does-not-exist.mp4');
+    await h.start([seg('missing', T - 200, T + 700, file(missing)), seg('garbage', T + 700, T + 1400, file(garbage)), seg('b', T + 1400, T + 3000, file(clipB))], T);
     const until = onScreen(T);
-    // start() resolved: bytes flow although the first file is missing.
     expect(h.byteCount()).toBeGreaterThan(0);
-    expect(h.producer.health()).toMatchObject({ status: 'degraded', detail: expect.stringMatching(/^missing \(missing\): exit code 1: .*No such file/) });
     await until(T + 2200);
-    expect(h.producer.health().status).toBe('running');
+    expect(h.producer.getHealth().status).toBe('running');
     await h.producer.stop();
+    expect(h.faults.map((f) => [f.eventId, f.path])).toEqual([['missing', missing], ['garbage', garbage]]);
+    expect(h.faults[0]!.reason).toMatch(/No such file/);
     const details = h.statuses.filter((s) => s.status === 'degraded').map((s) => s.detail);
-    expect(details).toHaveLength(2);
-    expect(details[1]).toMatch(/^garbage \(garbage\): exit code 1: .*Invalid data/);
+    expect(details[0]).toMatch(/cannot be played: .*airing the error slate/);
+    expect(h.spawned.filter((s) => s.role === 'slate')).toHaveLength(2);
     const nums = await readFrameNumbers(h.bytes());
     const r = runs(nums);
     expect(r.map((x) => x.from)).toEqual([null, 1000]);
-    expect(Math.abs(r[0]!.length - 42)).toBeLessThanOrEqual(1); // 1.4 s of black
-    expect(h.producer.stats()!.paddedFrames).toBeGreaterThanOrEqual(40);
+    expect(Math.abs(r[0]!.length - 42)).toBeLessThanOrEqual(1); // 1.4 s of slate
   });
 
   it('airs a slate segment (caption with filtergraph metacharacters) and stays healthy', async () => {
     const h = harness();
     const T = clock.nowMs();
-    await h.producer.start(
-      {
-        channelNumber: 1,
-        profile: PROFILE,
-        segments: [
-          { ...seg('slate', T - 100, T + 600, { type: 'slate', caption: "We'll be right back: [50%], a;b\\c %{pts}" }), kind: 'pad' },
-          seg('b', T + 600, T + 2000, file(clipB)),
-          seg('black', T + 2000, T + 3000, { type: 'black' }),
-        ],
-      },
+    await h.start(
+      [
+        { ...seg('slate', T - 100, T + 600, { type: 'slate', caption: "We'll be right back: [50%], a;b\\c %{pts}" }), kind: 'pad' },
+        seg('b', T + 600, T + 2000, file(clipB)),
+        seg('black', T + 2000, T + 3000, { type: 'black' }),
+      ],
       T,
     );
     const until = onScreen(T);
     await until(T + 1400);
     await h.producer.stop();
     expect(h.spawned.map((s) => s.role)).toEqual(['encoder', 'slate', 'decoder']);
-    expect(h.statuses.map((s) => s.status)).toEqual(['starting', 'running', 'stopping', 'stopped']);
+    expect(h.statuses.filter((s) => s.status === 'degraded')).toEqual([]);
     const r = runs(await readFrameNumbers(h.bytes()));
     expect(r.map((x) => x.from)).toEqual([null, 1000]);
     expect(Math.abs(r[0]!.length - 18)).toBeLessThanOrEqual(1);
   });
 
   it('rejects and leaves nothing running when start fails halfway', async () => {
-    const logLines: string[] = [];
-    const log = new PassThrough();
-    log.setEncoding('utf8');
-    log.on('data', (t: string) => logLines.push(t));
-    const h = harness({ log });
+    const bad = { ...PROFILE, width: 321 };
+    const h = harness({ profile: bad });
     const T = clock.nowMs();
     // An odd width is refused by libx264 once the first frame arrives: the decoder is already running then.
-    const bad = { ...PROFILE, width: 321 };
-    await expect(h.producer.start({ channelNumber: 1, profile: bad, segments: [seg('a', T - 1000, T + 5000, file(clipA))] }, T)).rejects.toThrow(
-      /^encoder (ended|stalled)/,
-    );
+    await expect(h.start([seg('a', T - 1000, T + 5000, file(clipA))], T)).rejects.toThrow(/^encoder (ended|stalled)/);
     expect(h.spawned.map((s) => s.role)).toEqual(['encoder', 'decoder']);
     for (const s of h.spawned) expect(gone(s.pid!)).toBe(true);
-    expect(h.producer.getState()).toMatchObject({ status: 'error', pids: [] });
-    expect(h.producer.health().detail).toMatch(/width not divisible by 2/);
-    // The per-producer log stream got the encoder's stderr, one line each.
-    expect(logLines.join('')).toMatch(/^\S+Z encoder\[\d+\] .*width not divisible by 2/m);
+    expect(h.producer.pids()).toEqual([]);
+    expect(h.logLines.join('\n')).toMatch(/encoder\[\d+\] .*width not divisible by 2/);
     expect(h.producer.output.readableEnded || h.producer.output.readableLength === 0).toBe(true);
-    await expect(h.producer.start({ channelNumber: 1, profile: PROFILE, segments: [] }, T)).rejects.toThrow();
   });
 
   it('stop() is idempotent and ends the output stream', async () => {
     const h = harness();
     const T = clock.nowMs();
-    await h.producer.start({ channelNumber: 1, profile: PROFILE, segments: [seg('a', T, T + 5000, file(clipA))] }, T);
-    const pids = h.producer.getState().pids;
+    await h.start([seg('a', T, T + 5000, file(clipA))], T);
+    const pids = h.producer.pids();
     expect(pids.length).toBe(2);
     const ended = new Promise<void>((resolve) => h.producer.output.once('end', () => resolve()));
+    h.producer.output.resume();
     await Promise.all([h.producer.stop(), h.producer.stop()]);
     await h.producer.stop();
     await ended;
     for (const pid of pids) expect(gone(pid)).toBe(true);
-    expect(h.producer.getState()).toMatchObject({ status: 'stopped', pids: [] });
+    expect(h.producer.pids()).toEqual([]);
   });
 
-  it('goes to error (and ends every process) when the encoder dies', async () => {
-    const h = harness();
+  it('restarts a killed encoder on the same output: timestamps continue, the discontinuity is marked', async () => {
+    const h = harness({ restart: { attempts: 2, delayMs: 100, healthyAfterMs: 60_000 } });
     const T = clock.nowMs();
-    await h.producer.start({ channelNumber: 1, profile: PROFILE, segments: [seg('a', T - 1000, T + 5000, file(clipA))] }, T);
-    const encoderPid = h.spawned.find((s) => s.role === 'encoder')!.pid!;
-    const pids = h.producer.getState().pids;
-    const ended = new Promise<void>((resolve) => h.producer.output.once('end', () => resolve()));
-    process.kill(encoderPid, 'SIGKILL');
-    await ended;
-    expect(h.producer.health()).toMatchObject({ status: 'error', detail: expect.stringMatching(/^encoder ended \(killed by SIGKILL\)/) });
+    await h.start([seg('a', T - 1000, T + 5000, file(clipA))], T);
+    await clock.sleep(800);
+    const first = h.producer.encoderPid()!;
+    const bytesBefore = h.byteCount();
+    process.kill(first, 'SIGKILL');
+    for (let i = 0; i < 60 && (h.producer.encoderPid() === first || h.byteCount() < bytesBefore + 20_000); i++) await clock.sleep(50);
+    await clock.sleep(800);
+    const second = h.producer.encoderPid()!;
+    expect(second).not.toBe(first);
+    expect(gone(first)).toBe(true);
+    const stats = h.producer.stats();
+    expect(stats.encoderRestarts).toBe(1);
+    expect(stats.discontinuities).toBeGreaterThanOrEqual(4);
+    // Degraded while the new encoder proves itself, and says why.
+    expect(h.producer.getHealth()).toMatchObject({ status: 'degraded', detail: expect.stringMatching(/encoder ended \(killed by SIGKILL\).*restarting the encoder \(1 of 2\)/) });
     await h.producer.stop();
-    for (const pid of pids) expect(gone(pid)).toBe(true);
-    expect(h.producer.getState()).toMatchObject({ status: 'error', pids: [] });
+    const data = h.bytes();
+    // Every PID's first packet from the new encoder is an adaptation-only packet with discontinuity_indicator set.
+    let marked = 0;
+    for (let off = 0; off + TS_PACKET_SIZE <= data.length; off += TS_PACKET_SIZE) {
+      if ((data[off + 3]! & 0x30) === 0x20 && data[off + 4]! > 0 && (data[off + 5]! & 0x80) !== 0) {
+        marked++;
+        expect(packetPid(data, off)).toBeLessThan(0x1fff);
+      }
+    }
+    expect(marked).toBe(stats.discontinuities);
+    // Video timestamps keep going forward across the restart (the new encoder starts where the timeline is).
+    const ts = await saveTs('restart.ts', data);
+    const pk = (await ffprobeJson(ts, ['-select_streams', 'v:0', '-show_entries', 'packet=pts'])) as { packets: { pts: number }[] };
+    const pts = pk.packets.map((p) => p.pts);
+    const maxBefore = Math.max(...pts.slice(0, 20));
+    expect(Math.min(...pts.slice(-20))).toBeGreaterThan(maxBefore);
+  });
+
+  it('gives up after the restart budget: the output fails and ends every process', async () => {
+    const h = harness({ restart: { attempts: 1, delayMs: 50, healthyAfterMs: 60_000 } });
+    const T = clock.nowMs();
+    await h.start([seg('a', T - 1000, T + 5000, file(clipA))], T);
+    const fatal = new Promise<Error>((resolve) => h.producer.once('fatal', resolve));
+    process.kill(h.producer.encoderPid()!, 'SIGKILL');
+    for (let i = 0; i < 60 && h.producer.stats().encoderRestarts < 1; i++) await clock.sleep(50);
+    await clock.sleep(500);
+    process.kill(h.producer.encoderPid()!, 'SIGKILL');
+    expect((await fatal).message).toMatch(/restarted 1 times; giving up/);
+    await h.producer.stop();
+    expect(h.producer.pids()).toEqual([]);
   });
 
   it('stop() during start() leaves nothing running', async () => {
     const h = harness();
     const T = clock.nowMs();
-    const starting = h.producer.start({ channelNumber: 1, profile: PROFILE, segments: [seg('a', T - 1000, T + 5000, file(clipA))] }, T);
+    const starting = h.start([seg('a', T - 1000, T + 5000, file(clipA))], T);
     const outcome = starting.then(
       () => 'started',
       () => 'rejected',
     );
     await clock.sleep(50);
     await h.producer.stop();
-    // Either way, nothing is left: a channel is fully on air or not at all.
     expect(['started', 'rejected']).toContain(await outcome);
     for (const s of h.spawned) expect(gone(s.pid!)).toBe(true);
-    expect(h.producer.getState()).toMatchObject({ status: 'stopped', pids: [] });
-    expect(h.statuses.map((s) => s.status)).toEqual(['starting', 'stopping', 'stopped']);
+    expect(h.producer.pids()).toEqual([]);
   });
 });

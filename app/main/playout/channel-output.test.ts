@@ -23,7 +23,7 @@ import type { PlayoutSegment } from '../runtime/producer/producer.ts';
 import { findCaptionFont } from './caption-font.ts';
 import { buildDecoderArgs } from './decoder-args.ts';
 import { filterValue } from './filter-escape.ts';
-import { PlayoutEngine } from './playout-engine.ts';
+import { AssetAiring } from '../test-support/asset-airing.ts';
 import { SegmentDecoder } from './segment-decoder.ts';
 import { fileSource, segment } from '../test-support/segments.ts';
 
@@ -55,14 +55,14 @@ async function runEngine(
   segments: PlayoutSegment[],
   /** How long to let it play after start() resolves (the timeline is anchored when output starts). */
   playMs: number,
-): Promise<{ ts: string; engine: PlayoutEngine; pids: Set<number> }> {
-  const engine = new PlayoutEngine({ profile, clock });
+): Promise<{ ts: string; engine: AssetAiring; pids: Set<number> }> {
+  const engine = new AssetAiring({ profile, clock });
   const chunks: Buffer[] = [];
   const pids = new Set<number>();
   engine.on('spawn', (s: { pid?: number }) => s.pid && pids.add(s.pid));
   engine.output.on('data', (c: Buffer) => chunks.push(c));
   const T = segments[0]!.startMs;
-  await engine.start(segments, T);
+  await engine.play(segments, T);
   await clock.sleep(playMs);
   await engine.stop();
   for (const pid of pids) expect(existsSync(`/proc/${pid}`)).toBe(false);
@@ -177,15 +177,15 @@ describe('SegmentDecoder', () => {
   });
 });
 
-describe('PlayoutEngine', () => {
+describe('ChannelOutput airing an AssetProducer', () => {
   it('paces frames against the MasterClock: lead burst, then exactly one frame per 1/fps', async () => {
     const clock = new ManualClock('2026-01-01T00:00:00Z');
     const T = clock.nowMs();
-    const engine = new PlayoutEngine({ profile: PROFILE, clock, leadMs: 500 });
+    const engine = new AssetAiring({ profile: PROFILE, clock, leadMs: 500, burstMs: 500 });
     const pids: number[] = [];
     engine.on('spawn', (s: { pid: number }) => pids.push(s.pid));
     engine.output.resume();
-    await engine.start([seg('a', T, T + 5000, file(clip))], T);
+    await engine.play([seg('a', T, T + 5000, file(clip))], T);
     const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
     // Real time only lets the processes deliver; the count is decided by the ManualClock.
     const settle = async (expected: number) => {
@@ -251,7 +251,7 @@ describe('PlayoutEngine', () => {
       PROFILE,
       [seg('sound', T, T + 1000, file(clip, { hasVideo: false })), seg('picture', T + 1000, T + 2000, file(clip, { hasAudio: false, inPointMs: 1000 }))],
       // Stop before the plan runs out (output runs leadMs ahead of the clock).
-      1200,
+      1500,
     );
     expect(pids.size).toBe(3);
     const nums = await readFrameNumbers(ts);
@@ -275,15 +275,15 @@ describe('PlayoutEngine', () => {
   it('drops whole TS packets instead of stalling when nobody reads the output', async () => {
     const clock = new SystemClock();
     const T = clock.nowMs();
-    const engine = new PlayoutEngine({ profile: PROFILE, clock, maxOutputBufferBytes: 16 * 1024 });
+    const engine = new AssetAiring({ profile: PROFILE, clock, maxOutputBufferBytes: 16 * 1024 });
     const pids: number[] = [];
     engine.on('spawn', (s: { pid: number }) => pids.push(s.pid));
-    await engine.start([seg('a', T, T + 5000, file(clip))], T);
+    await engine.play([seg('a', T, T + 5000, file(clip))], T);
     // Nobody reads for a while: the channel keeps time and sheds output.
     await clock.sleep(1500);
     expect(engine.stats().droppedOutputBytes).toBeGreaterThan(0);
     // Not stalled: writing kept pace (a few late frames are possible on a loaded box).
-    expect(engine.stats().framesWritten).toBeGreaterThan(55);
+    expect(engine.stats().framesWritten).toBeGreaterThan(45);
     expect(engine.stats().lagMs).toBeLessThan(0); // still ahead of real time
     const chunks: Buffer[] = [];
     engine.output.on('data', (c: Buffer) => chunks.push(c));
