@@ -1,12 +1,10 @@
-import { EventEmitter } from 'node:events';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock/master-clock.ts';
 import { silentLogger } from '../logger.ts';
 import type { PlaylogEvent } from '../schedule/types.ts';
-import { ChannelFailedError, ChannelManager, desiredState, planActions, type ProducerFactory } from './channel-manager.ts';
+import { ChannelFailedError, ChannelManager, desiredState, planActions } from './channel-manager.ts';
+import { recordingPlayout, type RecordingPlayout } from '../test-support/recording-playout.ts';
 import { DEFAULT_PROFILE } from './producer/output-profile.ts';
-import type { PlayoutPlan, PlayoutSegment, Producer, ProducerHealth, ProducerState } from './producer/producer.ts';
 import type { ScheduleReader } from './schedule-reader.ts';
 
 const T0 = Date.parse('2026-11-21T12:00:00Z');
@@ -27,118 +25,89 @@ function ev(i: number): PlaylogEvent {
   return { id: `e${i}`, channelNumber: 1, startMs: T0 + i * 600_000, endMs: T0 + (i + 1) * 600_000, kind: 'program', assetId: i, title: `Show ${i}`, inPointMs: 0, durationMs: 600_000, path: `/media/${i}.mp4`, hasVideo: true, hasAudio: true };
 }
 
-class FakeProducer extends EventEmitter implements Producer {
-  static started = 0;
-  static live = 0;
-  readonly id = `fake-${Math.random()}`;
-  readonly output = new PassThrough();
-  plan: PlayoutPlan | null = null;
-  startAt = 0;
-  queued: PlayoutSegment[] = [];
-  private st: ProducerHealth = { status: 'stopped' };
-  constructor(
-    private readonly startDelay: Promise<void>,
-    private readonly failStart = false,
-  ) {
-    super();
-  }
-  async start(plan: PlayoutPlan, at: number): Promise<void> {
-    FakeProducer.started++;
-    FakeProducer.live++;
-    this.plan = plan;
-    this.startAt = at;
-    this.queued = [...plan.segments];
-    await this.startDelay;
-    if (this.failStart) throw new Error('encoder would not start');
-    this.st = { status: 'running' };
-  }
-  enqueue(s: PlayoutSegment[]): void {
-    this.queued.push(...s);
-  }
-  async stop(): Promise<void> {
-    if (this.st.status !== 'stopped' || this.plan) FakeProducer.live--;
-    this.plan = null;
-    this.st = { status: 'stopped' };
-  }
-  health(): ProducerHealth {
-    return this.st;
-  }
-  fail(detail: string): void {
-    this.st = { status: 'error', detail };
-    this.emit('status', this.st);
-  }
-  getState(): ProducerState {
-    return { ...this.st, producerId: this.id, kind: 'asset', startedAtMs: this.startAt, currentEventId: null, queuedUntilMs: this.queued.at(-1)?.endMs ?? 0, pids: [] };
-  }
-}
+const PROFILE = { ...DEFAULT_PROFILE, width: 64, height: 36 };
+/** Let the output's pump and the manager's queue run (they await promises, not the clock). */
+const flush = () => new Promise((r) => setTimeout(r, 5));
 
-function manager(opts: { lingerMs?: number; factory?: ProducerFactory; clock?: ManualClock } = {}) {
+function manager(opts: { lingerMs?: number; playout?: RecordingPlayout; clock?: ManualClock } = {}) {
   const clock = opts.clock ?? new ManualClock(T0 + 5 * 60_000 + 33_000);
-  const made: FakeProducer[] = [];
-  const factory: ProducerFactory =
-    opts.factory ??
-    (() => {
-      const p = new FakeProducer(new Promise((r) => setTimeout(r, 20)));
-      made.push(p);
-      return p;
-    });
+  const playout = opts.playout ?? recordingPlayout(clock);
   const cm = new ChannelManager({
     channel: { uuid: 'u', number: 1, name: 'One', timezone: 'UTC', enabled: true },
-    clock, schedule, profile: DEFAULT_PROFILE, createProducer: factory, logger: silentLogger(), lingerMs: opts.lingerMs ?? 10_000,
+    clock, schedule, profile: PROFILE, playout, logger: silentLogger(), lingerMs: opts.lingerMs ?? 10_000,
   });
-  return { cm, clock, made };
+  return { cm, clock, playout, made: playout.producers };
 }
 
 describe('desired state and the diff', () => {
   it('maps viewers, linger, mode and enabled to actions', () => {
-    expect(desiredState({ enabled: true, viewers: 0, lingering: false, mode: 'normal' })).toEqual({ onAir: false, kind: 'asset' });
+    expect(desiredState({ enabled: true, viewers: 0, lingering: false, mode: 'normal' })).toEqual({ onAir: false, kind: 'asset', key: 'asset' });
     expect(desiredState({ enabled: true, viewers: 0, lingering: true, mode: 'normal' }).onAir).toBe(true);
     expect(desiredState({ enabled: false, viewers: 3, lingering: false, mode: 'normal' }).onAir).toBe(false);
-    expect(desiredState({ enabled: true, viewers: 1, lingering: false, mode: 'emergency' }).kind).toBe('emergency');
-    expect(planActions({ onAir: true, kind: 'asset' }, { running: false, kind: null })).toEqual([{ type: 'start', kind: 'asset' }]);
-    expect(planActions({ onAir: true, kind: 'asset' }, { running: true, kind: 'asset' })).toEqual([]);
-    expect(planActions({ onAir: true, kind: 'emergency' }, { running: true, kind: 'asset' })).toEqual([{ type: 'swap', kind: 'emergency' }]);
-    expect(planActions({ onAir: false, kind: 'asset' }, { running: true, kind: 'asset' })).toEqual([{ type: 'stop' }]);
+    const alert = desiredState({ enabled: true, viewers: 1, lingering: false, mode: { mode: 'emergency', message: 'Go', style: 'crawl' } });
+    expect(alert).toMatchObject({ kind: 'emergency', key: 'emergency:crawl:Go' });
+    expect(desiredState({ enabled: true, viewers: 1, lingering: false, mode: 'maintenance' }).kind).toBe('slate');
+    expect(planActions({ onAir: true, kind: 'asset', key: 'asset' }, { running: false, key: null })).toEqual([{ type: 'start', kind: 'asset' }]);
+    expect(planActions({ onAir: true, kind: 'asset', key: 'asset' }, { running: true, key: 'asset' })).toEqual([]);
+    expect(planActions(alert, { running: true, key: 'asset' })).toEqual([{ type: 'cut', kind: 'emergency' }]);
+    // A new message while in emergency is a cut too.
+    expect(planActions(alert, { running: true, key: 'emergency:crawl:Stop' })).toEqual([{ type: 'cut', kind: 'emergency' }]);
+    expect(planActions({ onAir: false, kind: 'asset', key: 'asset' }, { running: true, key: 'asset' })).toEqual([{ type: 'stop' }]);
   });
 });
 
 describe('ChannelManager', () => {
-  it('starts one producer at the scheduled offset, however many viewers tune in at once', async () => {
-    FakeProducer.started = 0;
-    const { cm, clock, made } = manager();
+  it('starts one output at the scheduled offset, however many viewers tune in at once', async () => {
+    const { cm, clock, playout, made } = manager();
     const sessions = await Promise.all(Array.from({ length: 25 }, (_, i) => cm.tuneIn(`viewer ${i}`)));
+    expect(playout.outputs).toHaveLength(1);
     expect(made).toHaveLength(1);
-    expect(FakeProducer.started).toBe(1);
     expect(cm.viewerCount).toBe(25);
-    expect(cm.runtimeStatus().producerStatus).toBe('running');
-    const p = made[0] as FakeProducer;
+    expect(cm.runtimeStatus()).toMatchObject({ producerStatus: 'running', producerKind: 'asset', encoderPid: playout.sinks[0]!.pid });
+    const plan = made[0]!.plan!;
     // Told to begin where the schedule will be once its output appears (the start-up estimate ahead).
-    expect(p.startAt).toBe(clock.nowMs() + 350);
+    expect(cm.outputCursor()!.t0Ms).toBe(clock.nowMs() + 350);
     // Joined 5:33 into event e0: the plan starts with it.
-    expect(p.plan?.segments[0]?.eventId).toBe('e0');
-    expect(p.startAt - (p.plan?.segments[0]?.startMs ?? 0)).toBe(333_350);
+    expect(plan.kind === 'asset' && plan.segments[0]?.eventId).toBe('e0');
     expect(cm.nowPlaying()).toMatchObject({ title: 'Show 0', offsetMs: 333_000 });
     // The start took no station time here, so the learned start-up estimate shrinks toward 0.
     expect(cm.expectedStartLatencyMs).toBeCloseTo(210, 5);
     for (const s of sessions) cm.tuneOut(s.id);
     expect(cm.viewerCount).toBe(0);
+    await cm.shutdown();
   });
 
   it('lingers after the last viewer, then stops; a viewer returning in time keeps it on', async () => {
-    const { cm, clock, made } = manager({ lingerMs: 10_000 });
+    const { cm, clock, playout } = manager({ lingerMs: 10_000 });
     const a = await cm.tuneIn();
     cm.tuneOut(a.id);
     clock.advance(9_000);
     await cm.reconcile();
     expect(cm.runtimeStatus().producerStatus).toBe('running');
     const b = await cm.tuneIn();
-    expect(made).toHaveLength(1);
+    expect(playout.outputs).toHaveLength(1);
     cm.tuneOut(b.id);
     clock.advance(10_001);
-    await new Promise((r) => setTimeout(r, 0));
+    await flush();
     await cm.reconcile();
     expect(cm.runtimeStatus().producerStatus).toBe('stopped');
-    expect(made[0]?.health().status).toBe('stopped');
+    expect(playout.producers[0]!.stopped).toBe(true);
+  });
+
+  it('reaches the desired state even when the linger timer fires early', async () => {
+    // A sleep that resolves a hair before its deadline (as Node timers can) must not leave the channel on.
+    const clock = new ManualClock(T0 + 60_000);
+    const sleep = clock.sleep.bind(clock);
+    clock.sleep = (ms: number) => sleep(Math.max(0, ms - 0.5));
+    const { cm } = manager({ lingerMs: 2000, clock });
+    const a = await cm.tuneIn();
+    cm.tuneOut(a.id);
+    for (let i = 0; i < 10; i++) {
+      clock.advance(300);
+      await flush();
+    }
+    await cm.reconcile();
+    expect(cm.runtimeStatus().producerStatus).toBe('stopped');
   });
 
   it('with linger 0 the last viewer leaving stops it at once', async () => {
@@ -146,58 +115,144 @@ describe('ChannelManager', () => {
     const a = await cm.tuneIn();
     cm.tuneOut(a.id);
     await cm.reconcile();
-    expect(made[0]?.health().status).toBe('stopped');
+    expect(made[0]!.stopped).toBe(true);
     expect(cm.runtimeStatus().producerStatus).toBe('stopped');
   });
 
   it('tops up the producer queue from the schedule as time passes', async () => {
     const { cm, clock, made } = manager();
     await cm.tuneIn();
-    const p = made[0] as FakeProducer;
-    const before = p.getState().queuedUntilMs;
+    const p = made[0]!;
+    const before = p.queuedUntilMs();
     clock.advance(300_000);
-    expect(p.getState().queuedUntilMs).toBeGreaterThan(before);
-    expect(p.getState().queuedUntilMs).toBeGreaterThanOrEqual(clock.nowMs() + 60_000);
+    expect(p.queuedUntilMs()).toBeGreaterThan(before);
+    expect(p.queuedUntilMs()).toBeGreaterThanOrEqual(clock.nowMs() + 60_000);
     const ids = p.queued.map((s) => s.eventId);
     expect(new Set(ids).size).toBe(ids.length);
+    await cm.shutdown();
   });
 
   it('is fully on air or failed: a producer that cannot start leaves nothing running', async () => {
-    FakeProducer.live = 0;
-    const { cm } = manager({ factory: () => new FakeProducer(Promise.resolve(), true) });
+    const clock = new ManualClock(T0 + 60_000);
+    const playout = recordingPlayout(clock);
+    playout.onProducer = (p) => (p.failWith = 'decoder would not start');
+    const { cm } = manager({ playout, clock });
     await expect(cm.tuneIn()).rejects.toBeInstanceOf(ChannelFailedError);
-    expect(FakeProducer.live).toBe(0);
+    expect(playout.producers.every((p) => p.stopped)).toBe(true);
+    expect(playout.sinks.every((s) => !s.accepting)).toBe(true);
     expect(cm.viewerCount).toBe(0);
-    expect(cm.runtimeStatus()).toMatchObject({ producerStatus: 'error', detail: expect.stringMatching(/encoder would not start/) });
+    expect(cm.runtimeStatus()).toMatchObject({ producerStatus: 'error', detail: expect.stringMatching(/decoder would not start/) });
   });
 
-  it('restarts a producer that fails on air once, then fails the channel and drops viewers', async () => {
+  it('cuts between producers on one output: the encoder stays, frames keep counting, viewers stay', async () => {
+    const { cm, clock, playout } = manager();
+    const outputs: unknown[] = [];
+    cm.on('output', (o) => outputs.push(o));
+    await cm.tuneIn();
+    clock.advance(1000);
+    await flush();
+    const switching = cm.setMode({ mode: 'emergency', message: 'Shelter now', style: 'takeover' });
+    for (let i = 0; i < 20; i++) {
+      clock.advance(50);
+      await flush();
+    }
+    await switching;
+    expect(cm.runtimeStatus()).toMatchObject({ mode: 'emergency', producerKind: 'emergency', producerStatus: 'running' });
+    await cm.setMode({ mode: 'emergency', message: 'Shelter now', style: 'takeover' }); // same spec: nothing to do
+    const releasing = cm.setMode({ mode: 'normal' });
+    for (let i = 0; i < 20; i++) {
+      clock.advance(50);
+      await flush();
+    }
+    await releasing;
+    clock.advance(500);
+    await flush();
+    expect(playout.outputs).toHaveLength(1);
+    expect(playout.sinks).toHaveLength(1);
+    expect(outputs).toHaveLength(1);
+    const frames = playout.sinks[0]!.frames;
+    // Every frame number exactly once, in order, across both cuts.
+    frames.forEach((f, i) => expect(f.n).toBe(i));
+    const tags = frames.map((f) => f.tag).filter((t, i, all) => i === 0 || t !== all[i - 1]);
+    expect(tags).toEqual(['asset', 'emergency:takeover', 'asset']);
+    expect(playout.producers.map((p) => p.stopped)).toEqual([true, true, false]);
+    // The release starts the schedule again at the output's current position.
+    const release = playout.producers[2]!;
+    const firstAsset = frames.findIndex((f, i) => i > 0 && f.tag === 'asset' && frames[i - 1]!.tag !== 'asset');
+    expect(firstAsset).toBeGreaterThanOrEqual(release.fromFrame);
+    await cm.shutdown();
+  });
+
+  it('a refused cut keeps the channel as it was, in its previous mode, and says why', async () => {
+    const clock = new ManualClock(T0 + 60_000);
+    const playout = recordingPlayout(clock, { cutTimeoutMs: 1000 });
+    playout.onProducer = (p, plan) => {
+      if (plan.kind === 'guide') p.readyAfterMono = Infinity;
+    };
+    const { cm } = manager({ playout, clock });
+    await cm.tuneIn();
+    const switching = cm.setMode({ mode: 'guide' });
+    const outcome = switching.then(() => 'switched', (e: Error) => e.message);
+    for (let i = 0; i < 30; i++) {
+      clock.advance(50);
+      await flush();
+    }
+    expect(await outcome).toMatch(/guide producer could not take the air: the new source was not ready within 1000 ms/);
+    expect(cm.runtimeStatus()).toMatchObject({ mode: 'normal', producerKind: 'asset', producerStatus: 'running' });
+    expect(playout.producers[1]!.stopped).toBe(true);
+    const tags = new Set(playout.sinks[0]!.frames.map((f) => f.tag));
+    expect([...tags]).toEqual(['asset']);
+    await cm.shutdown();
+  });
+
+  it('a channel tuned in during a mode starts in it', async () => {
     const { cm, made } = manager();
+    await cm.setMode({ mode: 'maintenance' });
+    await cm.tuneIn();
+    expect(made.map((p) => p.kind)).toEqual(['slate']);
+    await cm.shutdown();
+  });
+
+  it('restarts its encoder when it dies, and fails the channel once the budget is spent', async () => {
+    const clock = new ManualClock(T0 + 60_000);
+    const playout = recordingPlayout(clock, { restart: { attempts: 1, delayMs: 100, healthyAfterMs: 60_000 } });
+    const { cm } = manager({ playout, clock });
     const failed: Error[] = [];
     cm.on('failed', (e) => failed.push(e));
     await cm.tuneIn();
-    made[0]?.fail('encoder crashed');
-    await cm.reconcile();
-    expect(made).toHaveLength(2);
-    expect(cm.runtimeStatus().producerStatus).toBe('running');
-    made[1]?.fail('encoder crashed again');
-    await cm.reconcile();
+    playout.sinks[0]!.crash();
+    for (let i = 0; i < 10; i++) {
+      clock.advance(50);
+      await flush();
+    }
+    expect(playout.sinks).toHaveLength(2);
+    expect(cm.runtimeStatus()).toMatchObject({ producerStatus: 'degraded', detail: expect.stringMatching(/restarting the encoder \(1 of 1\)/) });
+    // The new encoder continues the timeline: its timestamps start at the frame it first gets.
+    const first = playout.sinks[1]!.frames[0]!;
+    expect(playout.sinks[1]!.tsOffsetSeconds).toBeCloseTo(first.n / 30, 6);
+    playout.sinks[1]!.crash();
+    for (let i = 0; i < 10; i++) {
+      clock.advance(50);
+      await flush();
+    }
     expect(failed).toHaveLength(1);
     expect(cm.viewerCount).toBe(0);
-    expect(made.every((p) => p.health().status === 'stopped')).toBe(true);
+    expect(cm.runtimeStatus().producerStatus).toBe('error');
   });
 
   it('refuses a disabled channel and one with nothing scheduled', async () => {
     const clock = new ManualClock(T0);
+    const playout = recordingPlayout(clock);
     const off = new ChannelManager({
       channel: { uuid: 'u', number: 2, name: 'Off', timezone: 'UTC', enabled: false },
-      clock, schedule, profile: DEFAULT_PROFILE, createProducer: () => new FakeProducer(Promise.resolve()), logger: silentLogger(),
+      clock, schedule, profile: PROFILE, playout, logger: silentLogger(),
     });
     await expect(off.tuneIn()).rejects.toThrow(/disabled/);
     const empty = new ChannelManager({
       channel: { uuid: 'u', number: 3, name: 'Empty', timezone: 'UTC', enabled: true },
-      clock, schedule: { onAir: () => null, playlog: () => [] }, profile: DEFAULT_PROFILE, createProducer: () => new FakeProducer(Promise.resolve()), logger: silentLogger(),
+      clock, schedule: { onAir: () => null, playlog: () => [] }, profile: PROFILE, playout, logger: silentLogger(),
     });
     await expect(empty.tuneIn()).rejects.toThrow(/nothing is scheduled/);
+    expect(playout.outputs).toHaveLength(0);
   });
 });
