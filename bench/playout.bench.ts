@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { SystemClock } from '../app/main/clock/master-clock.ts';
 import { resolveFfmpegBinaries } from '../app/main/media/ffmpeg-binaries.ts';
 import { runBinary } from '../app/main/media/test-media.ts';
-import { AssetProducer } from '../app/main/runtime/producer/asset-producer.ts';
+import { AssetAiring } from '../app/main/test-support/asset-airing.ts';
 import type { OutputProfile } from '../app/main/runtime/producer/output-profile.ts';
 import type { PlayoutSegment } from '../app/main/runtime/producer/producer.ts';
 
@@ -86,24 +86,24 @@ export async function measurePlayout(w: number, h: number, runSeconds = 10, star
 
     const firsts: number[] = [];
     for (let i = 0; i < starts; i++) {
-      const p = new AssetProducer({ clock });
+      const p = new AssetAiring({ clock, profile });
       p.output.resume();
       const T = clock.nowMs();
-      await p.start({ channelNumber: 1, profile, segments: plan(clip, T, runSeconds) }, T);
-      firsts.push(p.stats()!.firstBytesMs!);
+      await p.play(plan(clip, T, runSeconds), T);
+      firsts.push(p.stats().firstBytesMs!);
       await p.stop();
     }
     firsts.sort((a, b) => a - b);
 
-    const p = new AssetProducer({ clock });
+    const p = new AssetAiring({ clock, profile });
     p.output.resume();
     const cpu0 = childCpuSeconds();
     const node0 = process.cpuUsage();
     const t0 = clock.monotonicMs();
     const T = clock.nowMs();
-    await p.start({ channelNumber: 1, profile, segments: plan(clip, T, runSeconds) }, T);
+    await p.play(plan(clip, T, runSeconds), T);
     await clock.sleep(runSeconds * 1000);
-    const stats = p.stats()!;
+    const stats = p.stats();
     await p.stop();
     const wall = (clock.monotonicMs() - t0) / 1000;
     const cpu = childCpuSeconds() - cpu0;
