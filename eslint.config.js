@@ -60,5 +60,5 @@ export default tseslint.config(
     },
   },
   // Tests may do what they need to check the rules from outside.
-  { files: ['**/*.test.ts', 'e2e/**', 'bench/**', 'scripts/**'], rules: { 'no-restricted-imports': 'off', 'no-restricted-syntax': 'off' } },
+  { files: ['**/*.test.ts', 'app/main/test-support/**', 'e2e/**', 'bench/**', 'scripts/**'], rules: { 'no-restricted-imports': 'off', 'no-restricted-syntax': 'off' } },
 );

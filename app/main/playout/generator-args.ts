@@ -113,7 +113,8 @@ function videoFilters(profile: OutputProfile, input: GeneratorArgsInput): string
         );
         break;
       case 'slate':
-        f.push(drawText({ fontFile, text: spec.heading, size: big, x: '(w-text_w)/2', y: `h/2-text_h-${Math.round(h / 30)}` }));
+        // Sized to fit the longest standard heading across the picture.
+        f.push(drawText({ fontFile, text: spec.heading, size: Math.max(10, Math.round(h / 16)), x: '(w-text_w)/2', y: `h/2-text_h-${Math.round(h / 30)}` }));
         if (spec.textFile) f.push(drawText({ fontFile, textFile: spec.textFile, size: body, x: '(w-text_w)/2', y: `h/2+${Math.round(h / 30)}` }));
         break;
       case 'countdown': {
@@ -129,11 +130,12 @@ function videoFilters(profile: OutputProfile, input: GeneratorArgsInput): string
         const lineH = Math.round(body * 1.5);
         const headH = Math.round(h / 7);
         const total = spec.lines * lineH;
-        // Scroll upwards at two lines a second; the age since the anchor keeps it smooth across segments.
+        // Scroll upwards about a line a second from the top of the list, then round again from the
+        // bottom; the age since the anchor keeps it smooth across segments.
         const age = ((input.fromMs - spec.anchorMs) / 1000).toFixed(3);
         const epoch = ((input.fromMs + spec.utcOffsetMinutes * 60_000) / 1000).toFixed(3);
         f.push(
-          drawText({ fontFile, textFile: spec.textFile, size: body, x: `${Math.round(profile.width / 24)}`, y: `${headH}+h-mod((t+${age})*${lineH * 2},h-${headH}+${total})` }),
+          drawText({ fontFile, textFile: spec.textFile, size: body, x: `${Math.round(profile.width / 24)}`, y: `${headH}+${Math.round(lineH / 2)}-mod((t+${age})*${lineH}+h-${headH},h-${headH}+${total})+h-${headH}` }),
           `drawbox=x=0:y=0:w=iw:h=${headH}:color=${hex(0x0a1030)}@1:t=fill`,
           drawText({ fontFile, text: spec.stationName, size: body, x: `${Math.round(profile.width / 24)}`, y: `(${headH}-text_h)/2` }),
           drawText({ fontFile, text: `%{pts:gmtime:${epoch}:%H\\:%M\\:%S}`, size: body, x: `w-text_w-${Math.round(profile.width / 24)}`, y: `(${headH}-text_h)/2`, expand: true }),

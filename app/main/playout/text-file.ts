@@ -15,6 +15,7 @@ export interface TextFile {
 
 /** Control characters other than newline become spaces; NUL cannot be drawn. */
 export function drawableText(text: string, opts: { oneLine?: boolean } = {}): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is being removed
   const t = text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, ' ');
   return opts.oneLine ? t.replace(/\n+/g, '   ') : t;
 }

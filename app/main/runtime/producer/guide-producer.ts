@@ -33,12 +33,13 @@ function clock(ms: number, timezone: string): string {
 
 export class GuideProducer extends PlayerProducer {
   readonly kind = 'guide' as const;
-  private plan: GuidePlan;
+  private readonly latest: { plan: GuidePlan };
   private readonly files: TextFile[] = [];
 
   constructor(plan: { guide: GuidePlan; startMs: number }, tuning: ProducerTuning = {}, id?: string) {
     const anchorMs = Math.floor(plan.startMs / 1000) * 1000;
-    let self: GuideProducer | null = null;
+    // Shared with the extend callback, which runs after construction.
+    const latest = { plan: plan.guide };
     const segmentAt = (fromMs: number, guide: GuidePlan, files: TextFile[]): PlayoutSegment => {
       const { text, lines } = guideText(guide);
       const file = createTextFile(text);
@@ -49,15 +50,14 @@ export class GuideProducer extends PlayerProducer {
       return { eventId: `guide:${Math.round(fromMs / 1000)}`, kind: 'filler', title: 'Program guide', startMs: fromMs, endMs: fromMs + GUIDE_SEGMENT_MS, source: { type: 'generated', spec } };
     };
     const files: TextFile[] = [];
-    super([segmentAt(anchorMs, plan.guide, files)], { ...tuning, strict: true, lowWaterMs: GUIDE_SEGMENT_MS / 2, extend: (from) => [segmentAt(from, self?.plan ?? plan.guide, files)] }, id);
-    self = this;
-    this.plan = plan.guide;
+    super([segmentAt(anchorMs, plan.guide, files)], { ...tuning, strict: true, lowWaterMs: GUIDE_SEGMENT_MS / 2, extend: (from) => [segmentAt(from, latest.plan, files)] }, id);
+    this.latest = latest;
     this.files = files;
   }
 
   /** Newer listings, used from the next guide segment on. */
   update(guide: GuidePlan): void {
-    this.plan = guide;
+    this.latest.plan = guide;
   }
 
   protected override cleanup(): void {
