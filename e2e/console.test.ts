@@ -140,6 +140,7 @@ const HAS_HEADLESS = existsSync(HEADLESS_ENTRY);
 interface HeadlessStation {
   url: string;
   stop(): Promise<void>;
+  director: { channelNumbers(): number[]; manager(n: number): { setMode(spec: { mode: string; message?: string; style?: string }): Promise<void> } | undefined };
 }
 interface HeadlessModule {
   startHeadlessStation(opts: { dataDir: string; host: string; port: number; demo: boolean }): Promise<HeadlessStation>;
@@ -179,6 +180,21 @@ describe.skipIf(!HAS_HEADLESS)(
       expect(await page.locator('[data-testid="onair-tally"]').textContent()).toBe('ON AIR');
       await page.waitForTimeout(500);
       await screenshot(page, 'console.png');
+    });
+
+    it('keeps playing through two swaps (emergency, then back to the schedule): one encoder, no player error', async () => {
+      const errors: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      // The previewed channel is the first row's.
+      const manager = station!.director.manager(station!.director.channelNumbers()[0]!)!;
+      await manager.setMode({ mode: 'emergency', message: 'This is a test of the emergency alert system.', style: 'takeover' });
+      await expectVideoPlaying(page, { startTimeoutMs: 5000, windowMs: 2500 });
+      await screenshot(page, 'console-emergency.png');
+      await manager.setMode({ mode: 'normal' });
+      const { after } = await expectVideoPlaying(page, { startTimeoutMs: 5000, windowMs: 2500 });
+      expect(after.error).toBeNull();
+      expect(await page.locator('[data-testid="onair-tally"]').textContent()).toBe('ON AIR');
+      expect(errors.filter((e) => /MSE|SourceBuffer|decode/i.test(e))).toEqual([]);
     });
   },
 );

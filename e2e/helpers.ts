@@ -26,12 +26,14 @@ export interface VideoState {
   readyState: number;
   paused: boolean;
   videoWidth: number;
+  /** The media element's error code, if it has one. */
+  error: number | null;
 }
 
 export function videoState(page: Page, selector = '[data-testid="preview-video"]'): Promise<VideoState> {
   return page.$eval(selector, (el) => {
     const v = el as HTMLVideoElement;
-    return { currentTime: v.currentTime, readyState: v.readyState, paused: v.paused, videoWidth: v.videoWidth };
+    return { currentTime: v.currentTime, readyState: v.readyState, paused: v.paused, videoWidth: v.videoWidth, error: v.error?.code ?? null };
   });
 }
 

@@ -116,3 +116,39 @@ describe('filter escaping', () => {
     expect(filterValue('a\0b')).toBe("\\'ab\\'");
   });
 });
+
+describe('generator args and operator text', () => {
+  const HOSTILE = `Evacuate: "now" \\ 100% %{pts} %{eif:1:d} [a],b;c 'q'\nline two — Ünïcödé ☂`;
+
+  it('never puts operator text in the argument list: it goes to a file drawn with expansion=none', async () => {
+    const { createTextFile } = await import('./text-file.ts');
+    const { crawlFilter, buildGeneratorArgs } = await import('./generator-args.ts');
+    const file = createTextFile(HOSTILE, { oneLine: true });
+    try {
+      const { readFileSync } = await import('node:fs');
+      expect(readFileSync(file.path, 'utf8')).toBe(HOSTILE.replace('\n', '   '));
+      const alert = buildGeneratorArgs(NTSC, {
+        spec: { kind: 'alert', heading: 'EMERGENCY ALERT', textFile: file.path, stationName: 'RetroVue', sinceMs: 0, toneSeconds: 8 },
+        fromMs: 2000, frames: 300, samples: 480_000, fontFile: '/fonts/f.ttf',
+      });
+      const crawl = crawlFilter(NTSC, { textFile: file.path, fontFile: '/fonts/f.ttf', offsetSeconds: 1.5 });
+      for (const arg of [...alert, crawl]) {
+        for (const piece of ['Evacuate', '%{pts}', 'Ünïcödé', 'line two']) expect(arg).not.toContain(piece);
+      }
+      const vf = alert[alert.indexOf('-vf') + 1]!;
+      // Every text drawn from a file is drawn literally.
+      for (const m of vf.matchAll(/drawtext=expansion=(\w+)[^,]*textfile/g)) expect(m[1]).toBe('none');
+      expect(crawl).toMatch(/^drawbox=.*,drawtext=expansion=none:.*textfile=/);
+      // The attention signal: 853 + 960 Hz for the first 8 s since the alert began (2 s in already).
+      expect(alert[alert.indexOf('-i', alert.indexOf('-i') + 1) + 1]).toBe("aevalsrc=\\'if(lt(t+2.000\\,8)\\,0.25*(sin(2*PI*853*t)+sin(2*PI*960*t))\\,0)\\':s=48000:c=stereo");
+    } finally {
+      file.remove();
+    }
+  });
+
+  it('control characters become spaces; a crawl is one line', async () => {
+    const { drawableText } = await import('./text-file.ts');
+    expect(drawableText('a\tb\u0007c\r\nd')).toBe('a b c\nd');
+    expect(drawableText('a\n\nb', { oneLine: true })).toBe('a   b');
+  });
+});
