@@ -141,7 +141,6 @@ export class ChannelOutput extends EventEmitter {
   private source: CountingSource | null = null;
   private pending: PendingCut | null = null;
   private readonly retired = new Set<FrameSource>();
-  private readonly finished: CountingSource[] = [];
   private nextFrame = 0;
   private m0 = 0;
   private startedAt = 0;
@@ -234,10 +233,8 @@ export class ChannelOutput extends EventEmitter {
 
   stats(): OutputStats {
     const sum = { ...this.base };
-    for (const s of [this.source, ...this.finished]) {
-      if (!s?.counters) continue;
-      for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += s.counters[k];
-    }
+    const counters = this.source?.counters;
+    if (counters) for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += counters[k];
     const lagMs = this.state === 'running' ? this.clock.monotonicMs() - this.frameDue(this.nextFrame) : 0;
     return { ...this.stat, ...sum, ...this.relay.stats, lagMs };
   }
@@ -456,9 +453,8 @@ export class ChannelOutput extends EventEmitter {
     }
     if (n < p.from || !p.source.ready(n)) return;
     this.pending = null;
-    const old = this.source;
+    if (this.source) this.retire(this.source);
     this.source = p.source;
-    if (old) this.retire(old);
     this.stat.cuts++;
     const result = { frame: n, stationMs: this.timeline!.frameTimeMs(n) };
     this.atFrame(n, () => this.emit('cut', result));
@@ -467,7 +463,9 @@ export class ChannelOutput extends EventEmitter {
 
   private retire(source: FrameSource): void {
     this.retired.add(source);
-    if (source !== this.pending?.source) this.finished.push(source as CountingSource);
+    // A source that aired keeps counting in the output's totals.
+    const counters = (source as CountingSource).counters;
+    if (counters && source === this.source) for (const k of Object.keys(this.base) as (keyof typeof this.base)[]) this.base[k] += counters[k];
     void source.stop().then(() => this.retired.delete(source));
   }
 
