@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     logger: createLogger(),
     consoleDir: path.resolve(here, '../renderer'),
   });
-  process.stdout.write(`RetroVue is on the air. Console: ${running.url}  M3U: ${running.m3uUrl}\n`);
+  process.stdout.write(`RetroVue is on the air. Console: ${running.url}  Control: ${running.controlUrl}  M3U: ${running.m3uUrl}\n`);
   const win = new BrowserWindow({
     width: 1440,
     height: 900,
@@ -54,7 +54,8 @@ async function main(): Promise<void> {
     },
   });
   win.once('ready-to-show', () => win.show());
-  await win.loadURL(running.url);
+  // The operator's own window carries the control token.
+  await win.loadURL(running.controlUrl);
   let quitting = false;
   app.on('before-quit', (...args: unknown[]) => {
     if (quitting) return;

@@ -9,10 +9,13 @@ import { fileURLToPath } from 'node:url';
 import type { MasterClock } from './clock/master-clock.ts';
 import { createDemoStation, type DemoProgress } from './demo/demo-station.ts';
 import type { DemoItem } from './media/demo-media.ts';
+import { removeRunningStation, writeRunningStation, type RunningStationInfo } from './config/running-station.ts';
+import { loadOrCreateToken } from './http/control-token.ts';
 import { createHttpServer } from './http/http-server.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { createPlayoutFactory } from './runtime/producer-factory.ts';
 import { DEFAULT_PROFILE, type OutputProfile } from './runtime/producer/output-profile.ts';
+import { SqliteDirectorStore } from './runtime/director-store.ts';
 import { ProgramDirector } from './runtime/program-director.ts';
 import { ScheduleService } from './schedule/schedule-service.ts';
 import { openStation, type Station } from './station.ts';
@@ -36,6 +39,10 @@ export interface HeadlessOptions {
 export interface RunningStation {
   url: string;
   m3uUrl: string;
+  /** The control token (the `control-token` file in the data directory). */
+  token: string;
+  /** The console with the token, for the operator to open: `${url}/?token=…`. */
+  controlUrl: string;
   station: Station;
   director: ProgramDirector;
   schedule: ScheduleService;
@@ -101,7 +108,10 @@ export async function startHeadlessStation(opts: HeadlessOptions): Promise<Runni
     }
     const schedule = new ScheduleService({ db: station.db, clock: station.clock, logger });
     await schedule.start();
+    const token = loadOrCreateToken(opts.dataDir);
+    // The stored mode is loaded here, so every channel starts in it before the first viewer can arrive.
     const director = new ProgramDirector({
+      store: new SqliteDirectorStore(station.db),
       clock: station.clock,
       schedule,
       profile: opts.profile ?? STATION_PROFILE,
@@ -110,23 +120,34 @@ export async function startHeadlessStation(opts: HeadlessOptions): Promise<Runni
       lingerMs: opts.lingerMs,
     });
     director.loadChannels(station.channels.list());
-    const http = await createHttpServer({ director, schedule, clock: station.clock, logger, consoleDir: opts.consoleDir === undefined ? defaultConsoleDir() : opts.consoleDir });
+    const http = await createHttpServer({ director, schedule, clock: station.clock, logger, controlToken: token, consoleDir: opts.consoleDir === undefined ? defaultConsoleDir() : opts.consoleDir });
     await http.listen({ host: opts.host ?? '0.0.0.0', port: opts.port ?? 8410 });
     const addr = http.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 8410);
     const host = !opts.host || opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const info: RunningStationInfo = { url, port, pid: process.pid };
+    try {
+      writeRunningStation(opts.dataDir, info);
+    } catch (err) {
+      await director.shutdown();
+      await http.close();
+      throw new Error(`Cannot write ${opts.dataDir}/station.json (${(err as Error).message}); check the data directory's permissions.`);
+    }
     const stopWatching = watchForEdits({ station, schedule, director, logger });
     let stopped = false;
     return {
       url,
       m3uUrl: `${url}/iptv/channels.m3u`,
+      token,
+      controlUrl: `${url}/?token=${token}`,
       station,
       director,
       schedule,
       async stop() {
         if (stopped) return;
         stopped = true;
+        removeRunningStation(opts.dataDir, info);
         stopWatching();
         schedule.stop();
         await director.shutdown();

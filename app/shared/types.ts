@@ -87,6 +87,8 @@ export interface ChannelSwitchResult {
 /** POST /api/director/mode answer: all switched, or none did (and which failed). */
 export interface ModeSwitchResult {
   ok: boolean;
+  /** False when the station already was in the mode asked for (nothing switched; the request is only logged). */
+  changed: boolean;
   state: DirectorStateDto;
   channels: ChannelSwitchResult[];
   error?: string;

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { createCliContext } from './cli-context.ts';
 import { registerChannelCommands } from './channel-commands.ts';
+import { registerDirectorCommands } from './director-commands.ts';
 import { registerLibraryCommands } from './library-commands.ts';
 import { registerServeCommands } from './serve-commands.ts';
 import { registerScheduleCommands } from './schedule-commands.ts';
@@ -19,6 +20,7 @@ export function buildCli(): Command {
   registerLibraryCommands(program, ctx);
   registerChannelCommands(program, ctx);
   registerServeCommands(program, ctx);
+  registerDirectorCommands(program, ctx);
   registerScheduleCommands(program, async () => {
     const station = openStation({ dataDir: ctx.dataDir() });
     const schedule = new ScheduleService({ db: station.db, clock: station.clock });

@@ -60,13 +60,13 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
       const listenPort = new URL(running.url).port;
       const lan = opts.host === '0.0.0.0' || opts.host === '::' ? lanAddress() : null;
       const info = {
-        console: running.url, m3u: running.m3uUrl, xmltv: `${running.url}/iptv/xmltv.xml`,
+        console: running.url, control: running.controlUrl, m3u: running.m3uUrl, xmltv: `${running.url}/iptv/xmltv.xml`,
         lanM3u: lan ? `http://${lan}:${listenPort}/iptv/channels.m3u` : null, dataDir: ctx.dataDir(), channels: running.director.channelNumbers(),
       };
       if (ctx.json()) printJson(info);
       else {
         process.stdout.write(
-          `RetroVue is on the air.\n  Console:  ${info.console}\n  M3U:      ${info.m3u}\n` +
+          `RetroVue is on the air.\n  Console:  ${info.console}\n  Control:  ${info.control}  (the console with the control token: keep it private)\n  M3U:      ${info.m3u}\n` +
             (info.lanM3u ? `  On your LAN (TVs, VLC, Kodi): ${info.lanM3u}\n` : '') +
             `  Data:     ${info.dataDir}\n  Channels: ${info.channels.join(', ') || '(none yet: add a source and a channel)'}\n`,
         );

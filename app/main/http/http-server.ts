@@ -76,7 +76,7 @@ const historyQuery = z.object({ limit: z.coerce.number().int('must be a whole nu
 /** Who asked, for the log: the operator's name when the client gives one, and always the address. */
 function requester(req: FastifyRequest): string {
   const raw = req.headers['x-retrovue-operator'];
-  const name = (Array.isArray(raw) ? raw[0] : raw ?? '').replace(/[^\x20-\x7e]/g, '').trim().slice(0, 64);
+  const name = ((Array.isArray(raw) ? raw[0] : raw) ?? '').replace(/[^\x20-\x7e]/g, '').trim().slice(0, 64);
   return name ? `${name} (http ${req.ip})` : `http ${req.ip}`;
 }
 

@@ -21,6 +21,7 @@ describe('ProgramDirector mode switches', () => {
     (clock as ManualClock).advance(90_000);
     const r = await director.setMode({ mode: 'emergency', message: ALERT, reason: 'NWS bulletin' }, 'http 10.0.0.5');
     expect(r.ok).toBe(true);
+    expect(r.changed).toBe(true);
     expect(r.channels).toEqual([1, 2, 3].map((number) => ({ number, ok: true })));
     for (const f of fakes.values()) expect(f.spec).toEqual({ mode: 'emergency', message: ALERT, style: 'takeover' });
     expect(director.globalMode()).toBe('emergency');
@@ -29,6 +30,12 @@ describe('ProgramDirector mode switches', () => {
     expect(director.history(10)).toEqual([
       { id: 1, at: '2026-11-21T18:01:30.000Z', by: 'http 10.0.0.5', reason: 'NWS bulletin', mode: 'emergency', message: ALERT, style: 'takeover', channels: null, ok: true, error: null },
     ]);
+    // Asking again changes nothing on air and keeps the original since/by, but is logged.
+    const again = await director.setMode({ mode: 'emergency', message: ALERT }, 'cli bob');
+    expect(again).toMatchObject({ ok: true, changed: false, channels: [] });
+    expect(director.state()).toMatchObject({ since: '2026-11-21T18:01:30.000Z', by: 'http 10.0.0.5' });
+    for (const f of fakes.values()) expect(f.calls).toHaveLength(1);
+    expect(director.history(10).map((h) => h.by)).toEqual(['cli bob', 'http 10.0.0.5']);
   });
 
   it('when one channel cannot switch, every channel goes back and the result names the one that failed', async () => {

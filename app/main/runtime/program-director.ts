@@ -10,7 +10,7 @@
  */
 import type { Writable } from 'node:stream';
 import type { ChannelMode, ChannelStatusDto, ChannelSwitchResult, DirectorStateDto, ModeChangeDto, ModeRequest, ModeSpec, ModeSwitchResult } from '../../shared/types.ts';
-import { ChannelManager, type ChannelIdentity, type ChannelManagerOptions } from './channel-manager.ts';
+import { ChannelManager, type ChannelIdentity, type ChannelManagerEvents, type ChannelManagerOptions } from './channel-manager.ts';
 import { isValidState, ModeRequestError, sameSpec, sameTarget, specForChannel, stateDto, validateModeRequest } from './director-mode.ts';
 import { memoryDirectorStore, type DirectorState, type DirectorStore, type ModeChange } from './director-store.ts';
 import { FanoutBuffer } from './fanout/fanout-buffer.ts';
@@ -19,7 +19,8 @@ import type { GuidePlan } from './producer/producer.ts';
 export { ModeRequestError };
 
 /** What the director needs of a channel's manager (ChannelManager; tests use fakes). */
-export interface DirectedChannel extends Pick<ChannelManager, 'channel' | 'updateIdentity' | 'tuneIn' | 'tuneOut' | 'runtimeStatus' | 'nowPlaying' | 'shutdown' | 'on'> {
+export interface DirectedChannel extends Pick<ChannelManager, 'channel' | 'updateIdentity' | 'tuneIn' | 'tuneOut' | 'runtimeStatus' | 'nowPlaying' | 'shutdown'> {
+  on<K extends keyof ChannelManagerEvents>(event: K, listener: (...args: ChannelManagerEvents[K]) => void): unknown;
   /** Resolves once the channel carries `spec` (at once when off air); rejects if it could not switch. */
   setMode(spec: ModeSpec): Promise<void>;
   /** Restart the channel's output. */
@@ -177,7 +178,7 @@ export class ProgramDirector {
     const change: ModeChange = { ...target, atMs, by, ok: true, error: null };
     if (sameTarget(target, this.current)) {
       this.record({ ...change });
-      return { ok: true, state: this.state(), channels: [] };
+      return { ok: true, changed: false, state: this.state(), channels: [] };
     }
     const next: DirectorState = { ...target, sinceMs: atMs, by };
     const affected = [...this.slots].filter(([n, s]) => !sameSpec(s.spec, specForChannel(next, n)));
@@ -212,7 +213,7 @@ export class ProgramDirector {
         s.ready = s.ready.then(() => this.applyOffAir(s.manager, n, spec));
       }
       this.opts.logger.info({ state: stateDto(next) }, `station mode is now ${next.mode}`);
-      return { ok: true, state: this.state(), channels };
+      return { ok: true, changed: true, state: this.state(), channels };
     }
 
     // Undo: every affected channel back to what it carried before.
@@ -225,7 +226,7 @@ export class ProgramDirector {
     if (stuck.length > 0) error += ` These could not return and may be off air: ${stuck.join('; ')}; restart them.`;
     this.opts.logger.error({ request: target, by, error }, 'mode switch failed');
     this.record({ ...change, ok: false, error });
-    return { ok: false, state: this.state(), channels, error };
+    return { ok: false, changed: false, state: this.state(), channels, error };
   }
 
   /** Log a switch; a failure to write is logged loudly but does not undo what is on air. */
