@@ -2,7 +2,11 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './components/App.tsx';
 import { resolveApiBase } from './bridge.ts';
+import { adoptControlToken } from './control-token.ts';
 import './styles.css';
+
+// Before anything renders, so the token never lingers in the address bar.
+adoptControlToken(window.location, window.sessionStorage, window.history);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
