@@ -5,7 +5,7 @@
  * is `.run()` inside a transaction: a full disk throws, it never drops a switch silently.
  */
 import { desc, sql } from 'drizzle-orm';
-import type { ChannelMode, EmergencyStyle } from '../../shared/types.ts';
+import type { ChannelMode, EmergencyStyle, ModeChangeDto } from '../../shared/types.ts';
 import type { Db } from '../db/database.ts';
 import { directorState, modeChanges } from '../db/schema/index.ts';
 
@@ -21,22 +21,10 @@ export interface DirectorState {
   reason: string | null;
 }
 
-/** One switch asked for, with its outcome. */
-export interface ModeChange {
-  atMs: number;
-  by: string;
-  reason: string | null;
-  mode: ChannelMode;
-  message: string | null;
-  style: EmergencyStyle | null;
-  channels: number[] | null;
-  ok: boolean;
-  error: string | null;
-}
+/** One switch asked for, with its outcome (the DTO's fields, at station time in ms). */
+export type ModeChange = Omit<ModeChangeDto, 'id' | 'at'> & { atMs: number };
 
-export interface ModeChangeRecord extends ModeChange {
-  id: number;
-}
+export type ModeChangeRecord = ModeChange & { id: number };
 
 export interface DirectorStore {
   /** The stored state, or null when the station has never switched. */
