@@ -240,6 +240,28 @@ describe('ChannelManager', () => {
     expect(cm.runtimeStatus().producerStatus).toBe('error');
   });
 
+  it('a guide channel airs the guide in normal programming, needs no schedule, and takes an alert full screen', async () => {
+    const clock = new ManualClock(T0 + 60_000);
+    const playout = recordingPlayout(clock);
+    const guide = new ChannelManager({
+      channel: { uuid: 'g', number: 9, name: 'Guide', timezone: 'UTC', enabled: true, planKind: 'guide' },
+      clock, schedule: { onAir: () => null, playlog: () => [] }, profile: PROFILE, playout, logger: silentLogger(),
+      guide: () => ({ stationName: 'S', timezone: 'UTC', listings: [{ number: 1, name: 'One', items: [] }] }),
+    });
+    await guide.tuneIn();
+    expect(guide.runtimeStatus()).toMatchObject({ producerKind: 'guide', mode: 'normal', producerStatus: 'running' });
+    expect(playout.producers[0]!.plan).toMatchObject({ kind: 'guide', guide: { listings: [{ number: 1 }] } });
+    expect(guide.nowPlaying()).toBeNull();
+    const switching = guide.setMode({ mode: 'emergency', message: 'Go', style: 'crawl' });
+    for (let i = 0; i < 20; i++) {
+      clock.advance(50);
+      await flush();
+    }
+    await switching;
+    expect(playout.producers[1]!.plan).toMatchObject({ kind: 'emergency', alert: { style: 'takeover' } });
+    await guide.shutdown();
+  });
+
   it('refuses a disabled channel and one with nothing scheduled', async () => {
     const clock = new ManualClock(T0);
     const playout = recordingPlayout(clock);

@@ -32,6 +32,8 @@ export interface ChannelIdentity {
   name: string;
   timezone: string;
   enabled: boolean;
+  /** A 'guide' channel's normal programming is the guide producer (from the station file). */
+  planKind?: 'loop' | 'schedule' | 'guide';
 }
 
 export interface PlayoutContext {
@@ -75,13 +77,13 @@ export interface DesiredState {
   key: string;
 }
 
-export function producerKindFor(mode: ChannelMode): ProducerKind {
-  return mode === 'emergency' ? 'emergency' : mode === 'guide' ? 'guide' : mode === 'maintenance' ? 'slate' : 'asset';
+export function producerKindFor(mode: ChannelMode, guideChannel = false): ProducerKind {
+  return mode === 'emergency' ? 'emergency' : mode === 'guide' || (mode === 'normal' && guideChannel) ? 'guide' : mode === 'maintenance' ? 'slate' : 'asset';
 }
 
-export function desiredState(input: { enabled: boolean; viewers: number; lingering: boolean; mode: ModeSpec | ChannelMode }): DesiredState {
+export function desiredState(input: { enabled: boolean; viewers: number; lingering: boolean; mode: ModeSpec | ChannelMode; guideChannel?: boolean }): DesiredState {
   const spec: ModeSpec = typeof input.mode === 'string' ? { mode: input.mode } : input.mode;
-  const kind = producerKindFor(spec.mode);
+  const kind = producerKindFor(spec.mode, input.guideChannel);
   const key = kind === 'emergency' ? `emergency:${spec.style ?? 'takeover'}:${spec.message ?? ''}` : kind;
   return { onAir: input.enabled && (input.viewers > 0 || input.lingering), kind, key };
 }
@@ -196,6 +198,7 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
 
   /** What the schedule says is on now, for dashboards and the API. */
   nowPlaying(): OnAirItem | null {
+    if (this.identity.planKind === 'guide') return null;
     const now = this.opts.clock.nowMs();
     const on = this.opts.schedule.onAir(this.channel.number, now);
     if (!on) return null;
@@ -316,6 +319,7 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
       viewers: this.viewers.size,
       lingering: this.opts.clock.monotonicMs() < this.lingerUntilMono,
       mode: this.spec,
+      guideChannel: this.identity.planKind === 'guide',
     });
     const running = this.output !== null && this.status !== 'error';
     for (const action of planActions(desired, { running, key: this.producerKey })) {
@@ -343,7 +347,8 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
         return typeof segments === 'string' ? segments : { kind, segments };
       }
       case 'emergency': {
-        const style = this.spec.style ?? 'takeover';
+        // A guide channel has no programme to crawl over: it takes the alert full screen.
+        const style = this.identity.planKind === 'guide' ? 'takeover' : (this.spec.style ?? 'takeover');
         const segments = style === 'crawl' ? scheduled() : [];
         if (typeof segments === 'string') return segments;
         const alert = { message: this.spec.message ?? '', style, sinceMs: this.specSinceMs, stationName: this.opts.stationName ?? 'RetroVue' };

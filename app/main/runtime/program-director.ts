@@ -104,7 +104,7 @@ export class ProgramDirector {
   private guidePlan(timezone: string): GuidePlan {
     const from = this.opts.clock.nowMs();
     const to = from + GUIDE_HORIZON_MS;
-    const listings = this.channels().filter((c) => c.enabled).map((c) => {
+    const listings = this.channels().filter((c) => c.enabled && c.planKind !== 'guide').map((c) => {
       const entries = this.opts.schedule.epg?.(c.number, from, to) ?? this.opts.schedule.playlog(c.number, from, to).filter((e) => e.kind === 'program');
       return { number: c.number, name: c.name, items: entries.slice(0, GUIDE_ITEMS).map((e) => ({ startMs: e.startMs, endMs: e.endMs, title: e.title })) };
     });
@@ -123,7 +123,7 @@ export class ProgramDirector {
         await slot.manager.shutdown();
         slot.fanout.close();
         this.slots.delete(number);
-      } else if (next.name !== slot.manager.channel.name || next.enabled !== slot.manager.channel.enabled || next.timezone !== slot.manager.channel.timezone) {
+      } else if (next.name !== slot.manager.channel.name || next.enabled !== slot.manager.channel.enabled || next.timezone !== slot.manager.channel.timezone || next.planKind !== slot.manager.channel.planKind) {
         if (!next.enabled) for (const v of slot.fanout.stats().viewers) slot.fanout.removeViewer(v.id, 'end');
         await slot.manager.updateIdentity(next);
       }

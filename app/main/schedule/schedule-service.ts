@@ -65,7 +65,7 @@ export interface ScheduleDeps {
 
 export interface ChannelBuildSummary {
   channelNumber: number;
-  planKind: 'loop' | 'schedule';
+  planKind: 'loop' | 'schedule' | 'guide';
   /** Broadcast dates built (fully or after the locked part). */
   built: string[];
   /** Broadcast dates whose stored build stood. */
@@ -86,7 +86,7 @@ export interface ChannelScheduleInfo {
   timezone: string;
   broadcastDayStart: string;
   gridMinutes: number;
-  planKind: 'loop' | 'schedule';
+  planKind: 'loop' | 'schedule' | 'guide';
 }
 
 interface Timeline {
@@ -165,6 +165,12 @@ export class ScheduleService {
     const index = new LibraryIndex(library);
     const summary: BuildSummary = { atMs: now, channels: [] };
     for (const channel of channels) {
+      if (channel.planKind === 'guide') {
+        // The guide channel airs listings drawn at playout time: nothing to build.
+        this.timelines.set(channel.number, { channel, loop: null, index: EMPTY_INDEX, days: new Map() });
+        summary.channels.push({ channelNumber: channel.number, planKind: 'guide', built: [], kept: [], untilMs: Infinity, issues: [] });
+        continue;
+      }
       if (channel.planKind === 'loop') {
         const loop = loopTimeline(this.db, channel, library, now);
         this.timelines.set(channel.number, { channel, loop, index: EMPTY_INDEX, days: new Map() });
@@ -307,7 +313,9 @@ export class ScheduleService {
     const channel = loadChannels(this.db).find((c) => c.number === channelNumber);
     if (!channel) return null;
     let t: Timeline;
-    if (channel.planKind === 'loop') {
+    if (channel.planKind === 'guide') {
+      t = { channel, loop: null, index: EMPTY_INDEX, days: new Map() };
+    } else if (channel.planKind === 'loop') {
       t = { channel, loop: loopTimeline(this.db, channel, loadLibrary(this.db), this.clock.nowMs()), index: EMPTY_INDEX, days: new Map() };
     } else {
       const blocks = loadChannelBlocks(this.db, channel, this.clock.nowMs() - this.retentionMs);
@@ -371,6 +379,7 @@ export class ScheduleService {
   report(channelNumber: number): PlanIssue[] {
     const channel = loadChannels(this.db).find((c) => c.number === channelNumber);
     if (!channel) return [];
+    if (channel.planKind === 'guide') return [];
     const library = loadLibrary(this.db);
     if (channel.planKind === 'loop') {
       return loopTimeline(this.db, channel, library, this.clock.nowMs()).empty

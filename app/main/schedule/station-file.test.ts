@@ -152,6 +152,27 @@ channels:
     expect((sqlite(t.db).prepare('SELECT COUNT(*) AS n FROM channels').get() as { n: number }).n).toBe(2);
   });
 
+  it('a guide channel has no schedule of its own: it imports, builds nothing, exports back', async () => {
+    const t = openTestDb();
+    open.push(t);
+    library(t);
+    const clock = new ManualClock('2026-03-01T00:00:00Z');
+    const text = `${TEXT}  - number: 9
+    name: Guide
+    timezone: UTC
+    guide: true
+`;
+    importStation(t.db, clock, text);
+    expect(exportStation(t.db).channels.find((c) => c.number === 9)).toEqual({ number: 9, name: 'Guide', timezone: 'UTC', guide: true });
+    const schedule = new ScheduleService({ db: t.db, clock });
+    const summary = await schedule.buildHorizon({ days: 1 });
+    expect(summary.channels.find((c) => c.channelNumber === 9)).toMatchObject({ planKind: 'guide', issues: [] });
+    expect(schedule.report(9)).toEqual([]);
+    expect(schedule.onAir(9, clock.nowMs())).toBeNull();
+    schedule.stop();
+    expect(problems(`channels:\n  - { number: 1, name: G, timezone: UTC, guide: true, loop: { collection: movies } }\n`)).toEqual(['channels[0].guide: a guide channel has no loop or zones']);
+  });
+
   it('fails as a whole on references that match nothing, naming them; lenient drops them', () => {
     const t = openTestDb();
     open.push(t);

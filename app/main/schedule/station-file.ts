@@ -151,6 +151,7 @@ const Channel = z
       .strict()
       .optional()
       .describe('Loop a collection in order instead of following zones'),
+    guide: z.boolean().optional().describe('A TV-guide channel: scrolling listings of every channel, with no schedule of its own'),
     breaks: Breaks.optional(),
     zones: z.array(Zone).optional(),
     pools: Pools.optional(),
@@ -158,6 +159,7 @@ const Channel = z
   .strict()
   .superRefine((c, ctx) => {
     if (c.loop && c.zones?.length) ctx.addIssue({ code: 'custom', path: ['loop'], message: 'a channel has either loop or zones, not both' });
+    if (c.guide && (c.loop || c.zones?.length)) ctx.addIssue({ code: 'custom', path: ['guide'], message: 'a guide channel has no loop or zones' });
   });
 
 export const StationSchema = z
@@ -367,7 +369,7 @@ export function importStation(db: Db, clock: MasterClock, input: string | Statio
         name: c.name,
         timezone: c.timezone === LOCAL_ZONE ? machineTimeZone() : c.timezone,
         enabled: c.enabled ?? true,
-        planKind: c.loop ? ('loop' as const) : ('schedule' as const),
+        planKind: c.guide ? ('guide' as const) : c.loop ? ('loop' as const) : ('schedule' as const),
         loopCollectionId,
         loopEpochMs,
         // A loop keeps its anchor (see loop-anchor.ts) unless the file moves its epoch or collection.
@@ -472,6 +474,11 @@ export function exportStation(db: Db): StationDoc {
     if (!ch.enabled) c.enabled = false;
     if (ch.gridMinutes !== 30) c.grid = ch.gridMinutes as 15 | 60;
     if (ch.broadcastDayStart !== '06:00') c.broadcastDayStart = ch.broadcastDayStart;
+    if (ch.planKind === 'guide') {
+      c.guide = true;
+      out.push(c);
+      continue;
+    }
     if (ch.planKind === 'loop') {
       const n = ch.loopCollectionId !== null ? resolver.nameOf(ch.loopCollectionId) : null;
       if (n) c.loop = { ...n, epoch: new Date(ch.loopEpochMs ?? ch.createdAtMs).toISOString() };

@@ -32,7 +32,7 @@ export interface ChannelRow {
   name: string;
   timezone: string;
   enabled: boolean;
-  planKind: 'loop' | 'schedule';
+  planKind: 'loop' | 'schedule' | 'guide';
   loopCollectionId: number | null;
   loopEpochMs: number | null;
   /** JSON LoopItem[] the epoch was anchored over (null until first anchored). */

@@ -11,8 +11,8 @@ export const channels = sqliteTable('channels', {
   timezone: text('timezone').notNull(),
   enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
   mode: text('mode').$type<ChannelMode>().notNull().default('normal'),
-  /** 'loop': play a collection in order from an epoch, forever. 'schedule': the ScheduleService's playlog. */
-  planKind: text('plan_kind', { enum: ['loop', 'schedule'] }).notNull().default('loop'),
+  /** 'loop': play a collection in order from an epoch, forever. 'schedule': the ScheduleService's playlog. 'guide': the TV-guide channel (listings, no schedule). */
+  planKind: text('plan_kind', { enum: ['loop', 'schedule', 'guide'] }).notNull().default('loop'),
   loopCollectionId: integer('loop_collection_id').references(() => collections.id, { onDelete: 'set null' }),
   loopEpochMs: integer('loop_epoch_ms'),
   /** The items (ids, durations) the loop's epoch was anchored over; see schedule/loop-anchor.ts. */
