@@ -104,7 +104,8 @@ export async function run(): Promise<void> {
         const t0 = clock.monotonicMs();
         await clock.sleep(4000);
         const secs = (clock.monotonicMs() - t0) / 1000;
-        const used = pids.reduce((sum, pid, i) => sum + cpuTicks(pid) - before[i]!, 0) / 100;
+        // A process that ended in the window (a retired decoder) counts what it used up to then, not a negative.
+        const used = pids.reduce((sum, pid, i) => sum + Math.max(0, cpuTicks(pid) - before[i]!), 0) / 100;
         (cpu[label] ??= []).push((100 * used) / secs / count);
       }
       const encoders = new Set(managers.map((m) => m.runtimeStatus().encoderPid));
