@@ -66,12 +66,12 @@ describe('ChannelManager', () => {
     expect(cm.runtimeStatus()).toMatchObject({ producerStatus: 'running', producerKind: 'asset', encoderPid: playout.sinks[0]!.pid });
     const plan = made[0]!.plan!;
     // Told to begin where the schedule will be once its output appears (the start-up estimate ahead).
-    expect(cm.outputCursor()!.t0Ms).toBe(clock.nowMs() + 350);
+    expect(cm.outputCursor()!.t0Ms).toBe(clock.nowMs() + 200);
     // Joined 5:33 into event e0: the plan starts with it.
     expect(plan.kind === 'asset' && plan.segments[0]?.eventId).toBe('e0');
     expect(cm.nowPlaying()).toMatchObject({ title: 'Show 0', offsetMs: 333_000 });
     // The start took no station time here, so the learned start-up estimate shrinks toward 0.
-    expect(cm.expectedStartLatencyMs).toBeCloseTo(210, 5);
+    expect(cm.expectedStartLatencyMs).toBeCloseTo(120, 5);
     for (const s of sessions) cm.tuneOut(s.id);
     expect(cm.viewerCount).toBe(0);
     await cm.shutdown();
