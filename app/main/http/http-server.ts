@@ -197,6 +197,13 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
     const p = channelFile.safeParse(req.params);
     if (!p.success) return fail(reply, 404, describeIssues('path', p.error), 'Streams are /iptv/channel/<number>.ts.');
     const number = Number(p.data.file.replace(/\.ts$/, ''));
+    if (req.method === 'HEAD') {
+      // Headers only: probing a stream (players and tuners do) never puts a channel on the air.
+      const channel = director.channels().find((c) => c.number === number);
+      if (!channel) return fail(reply, 404, `There is no channel ${number}.`, 'List channels at /api/channels.');
+      if (!channel.enabled) return fail(reply, 403, `Channel ${number} is disabled.`, 'Enable the channel in the console or the station file.');
+      return reply.code(200).headers({ 'Content-Type': 'video/mp2t', 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': '*' }).send();
+    }
     const res = reply.raw;
     // Take the socket from fastify: the response is a live stream owned by the fanout.
     reply.hijack();

@@ -145,6 +145,16 @@ describe('a channel on the air over HTTP', () => {
     expect(Number(now.body.offsetMs)).toBeGreaterThanOrEqual(900);
   });
 
+  it('HEAD on a stream answers headers only and puts nothing on the air', async () => {
+    const head = await fetch(`${base}/iptv/channel/1.ts`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('video/mp2t');
+    expect((await fetch(`${base}/iptv/channel/42.ts`, { method: 'HEAD' })).status).toBe(404);
+    await clock.sleep(300);
+    expect(running.director.pids()).toEqual([]);
+    expect(running.director.manager(1)!.runtimeStatus().producerStatus).toBe('stopped');
+  });
+
   it('lists enabled channels in the M3U with absolute URLs for the host used', async () => {
     const text = await (await fetch(`${base}/iptv/channels.m3u`)).text();
     expect(text.startsWith('#EXTM3U')).toBe(true);
