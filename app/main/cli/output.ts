@@ -10,7 +10,8 @@ export function printTable(rows: Record<string, unknown>[], columns?: string[]):
   }
   const cols = columns ?? Object.keys(rows[0] as object);
   const cell = (v: unknown): string => (v === null || v === undefined ? '-' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  // A loop, not a spread: a year of playlog rows would overflow the call stack.
+  const widths = cols.map((c) => rows.reduce((w, r) => Math.max(w, cell(r[c]).length), c.length));
   const line = (vals: string[]): string => vals.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   process.stdout.write(line(cols) + '\n' + rows.map((r) => line(cols.map((c) => cell(r[c])))).join('\n') + '\n');
 }

@@ -45,13 +45,20 @@ function issueLines(issues: PlanIssue[]): string {
 }
 
 /** A channel and a --from/--to range (built if needed), with the header every range listing prints. */
-async function channelRange(st: ScheduleCliStation, number: string, opts: { from?: string; to?: string }, defaultSpanMs: number) {
+/** The most days `schedule build` makes at once, and the longest span a listing reads (more is a mistake, and a big one on disk). */
+export const MAX_BUILD_DAYS = 60;
+const MAX_RANGE_DAYS = { epg: 60, playlog: 14 };
+
+async function channelRange(st: ScheduleCliStation, number: string, opts: { from?: string; to?: string }, defaultSpanMs: number, what: keyof typeof MAX_RANGE_DAYS) {
   const n = parseWholeNumber(number, 'channel number');
   const info = channelOf(st.schedule, n);
   const now = st.clock.nowMs();
   const from = parseTime(opts.from, '--from', now);
   const to = parseTime(opts.to, '--to', from + defaultSpanMs);
   if (to <= from) throw new Error('--to must be after --from.');
+  const maxDays = MAX_RANGE_DAYS[what];
+  if (to - from > maxDays * DAY_MS) throw new Error(`A ${what} range is at most ${maxDays} days; ask for a shorter --from/--to.`);
+  if (to - now > MAX_BUILD_DAYS * DAY_MS) throw new Error(`--to is more than ${MAX_BUILD_DAYS} days ahead; the schedule is built at most that far.`);
   await ensureRange(st.schedule, n, now, to);
   const iso = (ms: number): string => toIsoInZone(ms, info.timezone);
   return { n, from, to, iso, header: { channel: n, timezone: info.timezone, broadcastDayStart: info.broadcastDayStart, from: iso(from), to: iso(to) } };
@@ -63,6 +70,11 @@ async function ensureRange(schedule: ScheduleService, n: number, now: number, to
   if (h.untilMs !== null && h.untilMs >= toMs) return;
   const days = Math.min(62, Math.max(1, Math.ceil((toMs - now) / DAY_MS) + 1));
   await schedule.buildHorizon({ channelNumber: n, days });
+}
+
+function boundedDays(days: number | undefined): number | undefined {
+  if (days !== undefined && (days < 1 || days > MAX_BUILD_DAYS)) throw new Error(`--days must be 1 to ${MAX_BUILD_DAYS}.`);
+  return days;
 }
 
 export function registerScheduleCommands(program: Command, getStation: () => Promise<ScheduleCliStation>): void {
@@ -86,7 +98,7 @@ export function registerScheduleCommands(program: Command, getStation: () => Pro
       withStation(async (st) => {
         const summary: BuildSummary = await st.schedule.buildHorizon({
           channelNumber: parseWhole(opts.channel, '--channel'),
-          days: parseWhole(opts.days, '--days'),
+          days: boundedDays(parseWhole(opts.days, '--days')),
         });
         if (json()) {
           printJson({
@@ -132,7 +144,7 @@ export function registerScheduleCommands(program: Command, getStation: () => Pro
     .option('--to <iso>', 'end (default: 24 hours after the start)')
     .action((number: string, opts: { from?: string; to?: string }) =>
       withStation(async (st) => {
-        const { n, from, to, iso, header } = await channelRange(st, number, opts, DAY_MS);
+        const { n, from, to, iso, header } = await channelRange(st, number, opts, DAY_MS, 'epg');
         const entries = st.schedule.epg(n, from, to);
         if (json()) {
           printJson({ ...header, entries: entries.map((e) => ({ start: iso(e.startMs), end: iso(e.endMs), ...e })) });
@@ -156,7 +168,7 @@ export function registerScheduleCommands(program: Command, getStation: () => Pro
     .option('--to <iso>', 'end (default: 3 hours after the start)')
     .action((number: string, opts: { from?: string; to?: string }) =>
       withStation(async (st) => {
-        const { n, from, to, iso, header } = await channelRange(st, number, opts, 3 * 3_600_000);
+        const { n, from, to, iso, header } = await channelRange(st, number, opts, 3 * 3_600_000, 'playlog');
         const events: PlaylogEvent[] = st.schedule.playlog(n, from, to);
         if (json()) {
           printJson({ ...header, events: events.map((e) => ({ start: iso(e.startMs), end: iso(e.endMs), ...e })) });

@@ -20,6 +20,7 @@ import { ChannelFailedError } from '../runtime/channel-manager.ts';
 import { CHANNEL_MODES, EMERGENCY_STYLES, MAX_MESSAGE_CHARS, MAX_REASON_CHARS } from '../runtime/director-mode.ts';
 import { ChannelDisabledError, ModeRequestError, UnknownChannelError, type ProgramDirector } from '../runtime/program-director.ts';
 import type { ScheduleReader } from '../runtime/schedule-reader.ts';
+import { safeBaseUrl } from './base-url.ts';
 import { buildM3u } from './m3u.ts';
 import { buildXmltv } from './xmltv.ts';
 import type { EpgEntry } from '../schedule/types.ts';
@@ -44,8 +45,7 @@ export interface HttpServerOptions {
 }
 
 function baseUrl(req: FastifyRequest): string {
-  const host = req.headers.host ?? `${req.hostname}`;
-  return `${req.protocol}://${host}`;
+  return safeBaseUrl(req.protocol, req.headers.host, { address: req.socket.localAddress, port: req.socket.localPort });
 }
 
 function fail(reply: FastifyReply, code: number, error: string, hint?: string): FastifyReply {

@@ -84,6 +84,17 @@ describe('schedule CLI', () => {
     expect(text).toMatch(/Space Patrol\s+S01E0\d Patrol \d\s+program/);
   });
 
+  it('bounds --days and every range with a clear error, and lists a long playlog without overflowing', async () => {
+    const st = station();
+    open.push(st.t);
+    await expect(run(st, ['schedule', 'build', '--days', '100000'])).rejects.toThrow('--days must be 1 to 60.');
+    await expect(run(st, ['playlog', '3', '--from', '2026-03-07T12:00:00Z', '--to', '2027-03-07T12:00:00Z'])).rejects.toThrow(/playlog range is at most 14 days/);
+    await expect(run(st, ['epg', '3', '--from', '2026-03-07T12:00:00Z', '--to', '2026-12-07T12:00:00Z'])).rejects.toThrow(/epg range is at most 60 days/);
+    // Two weeks of playlog is tens of thousands of rows: printing them must not spread them into one call.
+    const out = await run(st, ['playlog', '3', '--from', '2026-03-07T12:00:00Z', '--to', '2026-03-21T12:00:00Z']);
+    expect(out.split('\n').length).toBeGreaterThan(1000);
+  });
+
   it('exports the station as YAML and imports a file', async () => {
     const st = station();
     const yamlText = await run(st, ['station', 'export']);
