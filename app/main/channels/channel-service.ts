@@ -57,14 +57,16 @@ export class ChannelService {
       throw new LibraryError(`Collection '${input.collection}' has no ready assets yet. Scan its source first ('retrovue source scan <name>').`);
     }
     const now = this.clock.nowMs();
-    return this.db
+    // In a transaction: outside one, INSERT … RETURNING hands back its row even when the
+    // write fails (a full disk only shows at COMMIT).
+    return this.db.transaction((tx) => tx
       .insert(channels)
       .values({
         uuid: randomUUID(), number: input.number, name: input.name.trim(), timezone, planKind: 'loop', loopCollectionId: collection.id,
         loopEpochMs: input.startMs ?? now, createdAtMs: now,
       })
       .returning()
-      .get();
+      .get());
   }
 
   setEnabled(number: number, enabled: boolean): void {

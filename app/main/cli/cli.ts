@@ -8,6 +8,7 @@ import { registerServeCommands } from './serve-commands.ts';
 import { registerScheduleCommands } from './schedule-commands.ts';
 import { ScheduleService } from '../schedule/schedule-service.ts';
 import { openStation } from '../station.ts';
+import { DISK_FULL } from '../db/database.ts';
 
 export function buildCli(): Command {
   const program = new Command('retrovue')
@@ -39,7 +40,9 @@ export async function runCli(argv: string[]): Promise<number> {
       // Commander already printed its message (usage errors, --help, --version).
       return err.exitCode;
     }
-    process.stderr.write(`retrovue: ${(err as Error).message}\n`);
+    const code = (err as { code?: string }).code;
+    const message = code === 'SQLITE_FULL' ? DISK_FULL : (err as Error).message;
+    process.stderr.write(`retrovue: ${message}\n`);
     if (process.env.RETROVUE_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     return 1;
   }

@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema/index.ts';
@@ -55,6 +55,7 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
   try {
     sqlite = new Database(file, { readonly: options.readonly ?? false, nativeBinding: nativeBinding(), timeout: Number(process.env.RETROVUE_DB_TIMEOUT_MS ?? 5000) });
   } catch (err) {
+    if (diskFull(file)) throw new DatabaseError(DISK_FULL);
     throw new DatabaseError(`Cannot open database ${file}: ${(err as Error).message}. Check the path and its permissions.`);
   }
   try {
@@ -85,6 +86,21 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
     if (/file is not a database|SQLITE_NOTADB|malformed/i.test(message)) {
       throw new DatabaseError(`${file} is not a RetroVue database or is damaged (${message}). Move it aside or choose another --data directory.`);
     }
+    if (diskFull(file)) throw new DatabaseError(DISK_FULL);
     throw new DatabaseError(`Cannot open database ${file}: ${message}`);
+  }
+}
+
+/** What a full disk means for the user, whichever SQLite error it surfaced as. */
+export const DISK_FULL = 'the disk holding the data directory is full; nothing was saved. Free some space and try again.';
+
+/** True when the file system holding `file` has no space left (SQLite reports that as I/O errors too). */
+export function diskFull(file: string): boolean {
+  if (file === ':memory:') return false;
+  try {
+    const s = statfsSync(path.dirname(file));
+    return s.bavail * s.bsize < 64 * 1024;
+  } catch {
+    return false;
   }
 }

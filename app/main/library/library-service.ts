@@ -42,7 +42,8 @@ export class LibraryService {
     }
     if (!stat.isDirectory()) throw new LibraryError(`${abs} is a file; a source is a folder of media. Give its folder instead.`);
     if (this.findSource(trimmed)) throw new LibraryError(`A source named '${trimmed}' already exists. Pick another name, or scan it with 'source scan ${trimmed}'.`);
-    return this.db.insert(sources).values({ name: trimmed, type: 'local', path: abs, createdAtMs: this.clock.nowMs() }).returning().get();
+    // In a transaction: outside one, INSERT … RETURNING hands back its row even when the write fails.
+    return this.db.transaction((tx) => tx.insert(sources).values({ name: trimmed, type: 'local', path: abs, createdAtMs: this.clock.nowMs() }).returning().get());
   }
 
   findSource(name: string): SourceRow | undefined {
