@@ -78,12 +78,12 @@ describe('retrovue CLI', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/written by a newer RetroVue/);
 
-    // Another process holds an exclusive lock on a fresh database.
+    // Another process holds an exclusive lock on a database (an empty file is refused for its own reason).
     const locked = path.join(tmp.dir, 'locked');
     mkdirSync(locked);
     const holder = spawn(process.execPath, [
       '-e',
-      `const D=require(${JSON.stringify(require.resolve('better-sqlite3'))});const d=new D(${JSON.stringify(path.join(locked, 'retrovue.db'))});d.exec('BEGIN EXCLUSIVE');console.log('locked');setTimeout(()=>{},20000);`,
+      `const D=require(${JSON.stringify(require.resolve('better-sqlite3'))});const d=new D(${JSON.stringify(path.join(locked, 'retrovue.db'))});d.exec('CREATE TABLE held (a)');d.exec('BEGIN EXCLUSIVE');console.log('locked');setTimeout(()=>{},20000);`,
     ]);
     await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
     try {

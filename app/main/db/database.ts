@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { existsSync, mkdirSync, readFileSync, statfsSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema/index.ts';
@@ -50,7 +50,22 @@ function nativeBinding(): string | undefined {
 }
 
 export function openDatabase(file: string, options: { readonly?: boolean } = {}): StationDatabase {
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    const dir = path.dirname(file);
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      throw new DatabaseError(`Cannot create the data directory ${dir}: ${(err as Error).message}. Choose another --data directory.`);
+    }
+    // SQLite says only "unable to open database file"; say which folder and why.
+    if (!options.readonly && !writable(dir)) {
+      throw new DatabaseError(`The data directory ${dir} is read-only; RetroVue keeps its database there. Make it writable or choose another --data directory.`);
+    }
+    // An empty file is not a new station: something truncated it, and opening it would start over silently.
+    if (existsSync(file) && statSync(file).size === 0) {
+      throw new DatabaseError(`${file} is empty (0 bytes), so it holds no station. Restore it from a backup, or delete it to start a new station.`);
+    }
+  }
   let sqlite: Database.Database;
   try {
     sqlite = new Database(file, { readonly: options.readonly ?? false, nativeBinding: nativeBinding(), timeout: Number(process.env.RETROVUE_DB_TIMEOUT_MS ?? 5000) });
@@ -88,6 +103,15 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
     }
     if (diskFull(file)) throw new DatabaseError(DISK_FULL);
     throw new DatabaseError(`Cannot open database ${file}: ${message}`);
+  }
+}
+
+function writable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * A full disk: writes must fail loudly, say what to do, and leave nothing half-stored.
- * Runs on a small tmpfs, which needs root to mount; elsewhere it is skipped with a message.
+ * Storage faults: a full disk fails loudly and stores nothing; a read-only folder or an
+ * empty database file is refused with what to do.
+ * The disk cases run on small tmpfs mounts, which need root; elsewhere they are skipped with a message.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -80,3 +81,30 @@ describe.skipIf(!mounted)('a full disk', () => {
     }
   });
 });
+
+describe('a data directory that cannot hold a station', () => {
+  it('refuses an empty database file and says how to start fresh', () => {
+    const dir = makeTempDir('retrovue-empty-');
+    try {
+      writeFileSync(path.join(dir.dir, 'retrovue.db'), '');
+      expect(() => openStation({ dataDir: dir.dir })).toThrow(/retrovue\.db is empty \(0 bytes\), so it holds no station\. Restore it from a backup, or delete it to start a new station\./);
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  const ro = makeTempDir('retrovue-ro-');
+  const roMounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', ro.dir]).status === 0;
+  if (!roMounted) console.warn('[skip] the read-only data directory test needs to mount a tmpfs (run as root)');
+  afterAll(() => {
+    if (roMounted) spawnSync('umount', [ro.dir]);
+    ro.cleanup();
+  });
+  it.skipIf(!roMounted)('names a read-only data directory and what to do, from the CLI too', async () => {
+    expect(() => openStation({ dataDir: ro.dir })).toThrow(/is read-only; RetroVue keeps its database there/);
+    const r = await cli(['--data', ro.dir, 'channel', 'list']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/^retrovue: The data directory .* is read-only; .*choose another --data directory\.\n$/);
+  });
+});
+
