@@ -108,3 +108,102 @@ export interface ModeChangeDto {
   ok: boolean;
   error: string | null;
 }
+
+// ---- Monitoring (GET /api/status, GET /api/channels/{n}/health, GET /api/events) ----
+
+/** Which producer feeds a channel's encoder. */
+export type ProducerKind = 'asset' | 'emergency' | 'guide' | 'slate';
+
+/** One ffmpeg process of a channel, with what it costs. */
+export interface ProcessStatsDto {
+  role: 'encoder' | 'decoder' | 'generator';
+  pid: number;
+  /** CPU over the last sampling interval, % of one core; null until sampled twice. */
+  cpuPercent: number | null;
+  rssBytes: number | null;
+}
+
+/** One viewer of a channel's stream. */
+export interface ViewerDto {
+  id: string;
+  /** Client address. */
+  address: string;
+  userAgent: string;
+  /** ISO-8601 station time the viewer tuned in. */
+  since: string;
+  bytesSent: number;
+  /** Bytes queued for this viewer and not yet taken by it. */
+  backlogBytes: number;
+  /** How far behind live it is (ms); a viewer too far behind is dropped. */
+  lagMs: number;
+}
+
+/** One restart of a channel's encoder or a decoder, with its cause. */
+export interface RestartDto {
+  at: string;
+  what: 'encoder' | 'decoder';
+  cause: string;
+}
+
+/** GET /api/channels/{n}/health. */
+export interface ChannelHealthDto {
+  number: number;
+  name: string;
+  enabled: boolean;
+  mode: ChannelMode;
+  producerStatus: ProducerStatus;
+  /** The producer on air, or null when the channel is off the air. */
+  producerKind: ProducerKind | null;
+  /** Named conditions that make the channel degraded (e.g. 'decoder-restarting'). */
+  conditions: string[];
+  /** ISO-8601 station time the channel went on the air, or null. */
+  onAirSince: string | null;
+  uptimeMs: number;
+  restarts: { encoder: number; decoder: number; recent: RestartDto[] };
+  viewers: ViewerDto[];
+  /** Viewers dropped since the station started because they could not keep up. */
+  viewersDropped: number;
+  /** Output bitrate over the last few seconds, bits per second. */
+  bitrateBps: number;
+  frames: { produced: number; late: number; padded: number; dropped: number };
+  processes: ProcessStatsDto[];
+  /** The last lines of the channel's ffmpeg log. */
+  logTail: string[];
+  nowPlaying: OnAirItem | null;
+}
+
+/** GET /api/status, and the `status` event of GET /api/events. */
+export interface StationStatusDto {
+  /** ISO-8601 station time of the reading. */
+  at: string;
+  mode: ChannelMode;
+  channelsOnAir: number;
+  channels: ChannelHealthDto[];
+  system: { cpuPercent: number | null; memTotalBytes: number; memFreeBytes: number; rssBytes: number; load: number[] };
+}
+
+// ---- As-run (GET /api/asrun) ----
+
+/** One as-run entry: a segment the output actually carried, from its first frame to its last. */
+export interface AsRunEntryDto {
+  id: number;
+  channel: number;
+  /** YYYY-MM-DD: the broadcast day the entry is reported under. */
+  broadcastDay: string;
+  /** The planned playlog event, or null for what was not planned (emergency, guide, slate). */
+  eventId: string | null;
+  assetId: number | null;
+  title: string;
+  kind: EventKind | 'emergency' | 'guide' | 'slate' | 'on-air' | 'off-air';
+  producer: ProducerKind | null;
+  plannedStart: string | null;
+  plannedEnd: string | null;
+  actualStart: string;
+  /** Null while the entry is open (still on air). */
+  actualEnd: string | null;
+  inPointMs: number;
+  frames: number;
+  /** Why this differs from the plan (missing media → slate, emergency, encoder restart …), or null. */
+  deviation: string | null;
+  status: 'open' | 'closed' | 'interrupted';
+}
