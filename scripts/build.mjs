@@ -32,16 +32,22 @@ export function buildRenderer(force = false) {
   run(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn']);
 }
 
-export function buildElectron() {
+/** Electron main and preload bundles into `outRoot` (default out/; tests build into their own folder). */
+export function buildElectron(outRoot = path.join(root, 'out')) {
   const esbuild = path.join(root, 'node_modules', 'esbuild', 'bin', 'esbuild');
   const common = ['--bundle', '--platform=node', '--target=node20', '--sourcemap', '--external:electron', '--external:better-sqlite3', '--external:@ffmpeg-installer/*', '--external:@ffprobe-installer/*', '--external:ffmpeg-static', '--external:pino', '--external:fastify', '--external:@fastify/*'];
-  run(esbuild, [path.join(root, 'app', 'main', 'electron-main.ts'), ...common, '--format=esm', '--outfile=' + path.join(root, 'out', 'main', 'electron-main.js')]);
-  run(esbuild, [path.join(root, 'app', 'preload', 'preload.ts'), ...common, '--format=cjs', '--outfile=' + path.join(root, 'out', 'preload', 'preload.cjs')]);
+  // CommonJS packages bundled into the ESM main (yaml, for one) call require() for Node
+  // built-ins; esbuild's ESM output has no require, so the bundle provides one.
+  const requireBanner = "--banner:js=import { createRequire as __rvCreateRequire } from 'node:module'; const require = __rvCreateRequire(import.meta.url);";
+  run(esbuild, [path.join(root, 'app', 'main', 'electron-main.ts'), ...common, '--format=esm', requireBanner, '--outfile=' + path.join(outRoot, 'main', 'electron-main.js')]);
+  run(esbuild, [path.join(root, 'app', 'preload', 'preload.ts'), ...common, '--format=cjs', '--outfile=' + path.join(outRoot, 'preload', 'preload.cjs')]);
   // Migrations are read at run time, next to the bundle.
-  cpSync(path.join(root, 'app', 'main', 'db', 'migrations'), path.join(root, 'out', 'main', 'migrations'), { recursive: true });
+  cpSync(path.join(root, 'app', 'main', 'db', 'migrations'), path.join(outRoot, 'main', 'migrations'), { recursive: true });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  buildRenderer(args.has('--force'));
-  if (!args.has('--renderer-only') && args.has('--electron')) buildElectron();
+  // --electron-only builds just the Electron bundles; --out=DIR puts them in DIR instead of out/.
+  const outArg = process.argv.slice(2).find((a) => a.startsWith('--out='));
+  if (!args.has('--electron-only')) buildRenderer(args.has('--force'));
+  if (!args.has('--renderer-only') && (args.has('--electron') || args.has('--electron-only'))) buildElectron(outArg ? path.resolve(outArg.slice('--out='.length)) : undefined);
 }

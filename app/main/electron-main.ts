@@ -12,10 +12,15 @@ import { createLogger } from './logger.ts';
 
 // Electron's typings ship with its (optional) package; the few calls used here are typed locally
 // so type checks pass on machines where it could not be installed.
+interface WebContentsLike {
+  setWindowOpenHandler(fn: (details: { url: string }) => { action: 'deny' | 'allow' }): void;
+  on(event: 'will-navigate', fn: (event: { preventDefault(): void }, url: string) => void): void;
+}
 interface BrowserWindowLike {
   loadURL(url: string): Promise<void>;
   once(event: 'ready-to-show', fn: () => void): void;
   show(): void;
+  webContents: WebContentsLike;
 }
 interface ElectronLike {
   app: { whenReady(): Promise<void>; on(event: string, fn: (...args: unknown[]) => void): void; quit(): void; getPath(name: 'userData'): string };
@@ -25,6 +30,15 @@ interface ElectronLike {
 const require = createRequire(import.meta.url);
 const electron = require('electron') as ElectronLike;
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Whether `url` is a page of the station's own console (same origin). */
+function isConsoleUrl(url: string, stationUrl: string): boolean {
+  try {
+    return new URL(url).origin === new URL(stationUrl).origin;
+  } catch {
+    return false;
+  }
+}
 
 async function main(): Promise<void> {
   const { app, BrowserWindow } = electron;
@@ -54,6 +68,11 @@ async function main(): Promise<void> {
     },
   });
   win.once('ready-to-show', () => win.show());
+  // The window is the console and nothing else: no pop-ups, no navigating to other sites.
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  win.webContents.on('will-navigate', (event, url) => {
+    if (!isConsoleUrl(url, running.url)) event.preventDefault();
+  });
   // The operator's own window carries the control token.
   await win.loadURL(running.controlUrl);
   let quitting = false;

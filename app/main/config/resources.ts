@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { outsideAsar } from './asar-path.ts';
 
 function roots(): string[] {
   const out: string[] = [];
@@ -16,11 +17,11 @@ function roots(): string[] {
   return out;
 }
 
-/** A folder or file under resources/, or null when it is not shipped. */
+/** A folder or file under resources/, or null when it is not shipped. Readable by ffmpeg too (see asar-path.ts). */
 export function resourcesDir(sub: string): string | null {
   for (const root of roots()) {
     const p = path.join(root, sub);
-    if (existsSync(p)) return p;
+    if (existsSync(p)) return outsideAsar(p);
   }
   return null;
 }

@@ -8,6 +8,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { outsideAsar } from '../config/asar-path.ts';
 
 export interface FfmpegBinaries {
   ffmpeg: string;
@@ -38,7 +39,9 @@ function onPath(name: string): string | undefined {
 function fromPackage(load: () => unknown): string | undefined {
   try {
     const mod = load() as string | { path?: string } | null;
-    const p = typeof mod === 'string' ? mod : mod?.path;
+    const found = typeof mod === 'string' ? mod : mod?.path;
+    // A packaged app's binaries run from app.asar.unpacked: nothing can execute inside app.asar.
+    const p = found ? outsideAsar(found) : undefined;
     return p && existsSync(p) && isExecutable(p) ? p : undefined;
   } catch {
     return undefined;
