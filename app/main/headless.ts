@@ -11,6 +11,8 @@ import { createDemoStation, type DemoProgress } from './demo/demo-station.ts';
 import type { DemoItem } from './media/demo-media.ts';
 import { removeRunningStation, writeRunningStation, type RunningStationInfo } from './config/running-station.ts';
 import { loadOrCreateToken } from './http/control-token.ts';
+import { loadOrCreateDeviceId } from './http/hdhomerun-device-id.ts';
+import { DEFAULT_TUNER_COUNT } from './http/tuner-limit.ts';
 import { createHttpServer } from './http/http-server.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { createPlayoutFactory } from './runtime/producer-factory.ts';
@@ -34,6 +36,8 @@ export interface HeadlessOptions {
   lingerMs?: number;
   profile?: OutputProfile;
   consoleDir?: string | null;
+  /** Distinct channels on air for viewers at once (the HDHomeRun TunerCount; default 4). */
+  tuners?: number;
 }
 
 export interface RunningStation {
@@ -120,7 +124,8 @@ export async function startHeadlessStation(opts: HeadlessOptions): Promise<Runni
       lingerMs: opts.lingerMs,
     });
     director.loadChannels(station.channels.list());
-    const http = await createHttpServer({ director, schedule, clock: station.clock, logger, controlToken: token, consoleDir: opts.consoleDir === undefined ? defaultConsoleDir() : opts.consoleDir });
+    const hdhomerun = { deviceId: loadOrCreateDeviceId(opts.dataDir), tunerCount: opts.tuners ?? DEFAULT_TUNER_COUNT };
+    const http = await createHttpServer({ director, schedule, clock: station.clock, logger, controlToken: token, consoleDir: opts.consoleDir === undefined ? defaultConsoleDir() : opts.consoleDir, hdhomerun });
     await http.listen({ host: opts.host ?? '0.0.0.0', port: opts.port ?? 8410 });
     const addr = http.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 8410);

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { createDemoStation, type DemoProgress } from '../demo/demo-station.ts';
 import { startHeadlessStation } from '../headless.ts';
+import { DEFAULT_TUNER_COUNT } from '../http/tuner-limit.ts';
 import { LibraryError } from '../library/library-errors.ts';
 import { createLogger } from '../logger.ts';
 import { printJson } from './output.ts';
@@ -49,12 +50,15 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
     .option('--port <port>', 'port to listen on', '8410')
     .option('--no-demo', 'do not create the demo station in an empty data directory')
     .option('--linger <seconds>', 'seconds a channel stays on air after its last viewer leaves', '10')
-    .action(async (opts: { host: string; port: string; demo: boolean; linger: string }) => {
+    .option('--tuners <n>', 'distinct channels on air for viewers at once (the HDHomeRun tuner count)', String(DEFAULT_TUNER_COUNT))
+    .action(async (opts: { host: string; port: string; demo: boolean; linger: string; tuners: string }) => {
       const linger = Number(opts.linger);
       if (!Number.isFinite(linger) || linger < 0) throw new LibraryError(`--linger must be seconds, 0 or more (got '${opts.linger}').`);
+      const tuners = Number(opts.tuners);
+      if (!/^\d+$/.test(opts.tuners) || tuners < 1 || tuners > 64) throw new LibraryError(`--tuners must be a whole number from 1 to 64 (got '${opts.tuners}').`);
       const bar = demoProgressBar(Boolean(process.stderr.isTTY));
       const running = await startHeadlessStation({
-        dataDir: ctx.dataDir(), host: opts.host, port: port(opts.port), demo: opts.demo, lingerMs: linger * 1000,
+        dataDir: ctx.dataDir(), host: opts.host, port: port(opts.port), demo: opts.demo, lingerMs: linger * 1000, tuners,
         logger: createLogger(), onDemoProgress: bar.onProgress,
       }).finally(() => bar.stop());
       const listenPort = new URL(running.url).port;

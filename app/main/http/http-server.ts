@@ -26,6 +26,7 @@ import { buildXmltv } from './xmltv.ts';
 import type { EpgEntry } from '../schedule/types.ts';
 import { resourcesDir } from '../config/resources.ts';
 import { CONTROL_TOKEN_FILE, tokensEqual } from './control-token.ts';
+import { isTunerScanRequest, registerHdhomerunRoutes, type HdhomerunOptions } from './hdhomerun-routes.ts';
 
 /** The schedule as the HTTP side reads it: on air, playlog, and the guide. */
 export interface GuideReader extends ScheduleReader {
@@ -42,6 +43,8 @@ export interface HttpServerOptions {
   stationName?: string;
   /** The bearer token every state-changing request must carry (see control-token.ts). */
   controlToken: string;
+  /** HDHomeRun emulation (discover.json, lineup.json, device.xml) and the tuner limit; off when absent. */
+  hdhomerun?: HdhomerunOptions;
 }
 
 function baseUrl(req: FastifyRequest): string {
@@ -94,7 +97,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
 
   // Runs before routing's body parsing: an unauthorised request is refused before anything is read or changed.
   app.addHook('onRequest', async (req, reply) => {
-    if (req.method === 'GET' || req.method === 'HEAD') return;
+    if (req.method === 'GET' || req.method === 'HEAD' || isTunerScanRequest(req.method, req.url)) return;
     if (req.method === 'OPTIONS') {
       // A preflight answered without Access-Control-Allow-*: browsers refuse cross-site control requests.
       return reply.code(204).header('Allow', 'GET, HEAD, POST').header('Cache-Control', 'no-store').send();
@@ -226,6 +229,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
       }
     }
   });
+
+  if (opts.hdhomerun) registerHdhomerunRoutes(app, { ...opts.hdhomerun, director, stationName: opts.stationName ?? 'RetroVue' });
 
   const icons = resourcesDir('icons');
   if (icons) await app.register(fastifyStatic, { root: icons, prefix: '/icons/', decorateReply: false });
