@@ -207,3 +207,65 @@ export interface AsRunEntryDto {
   deviation: string | null;
   status: 'open' | 'closed' | 'interrupted';
 }
+
+// ---- Schedule grid (GET /api/channels/{n}/epg, GET /api/channels/{n}/playlog) ----
+
+/** What a schedule answer covers, and how far the channel's schedule is built. */
+export interface ScheduleRangeDto {
+  channel: number;
+  name: string;
+  timezone: string;
+  /** Local "HH:MM" when each broadcast day starts (e.g. "06:00"). */
+  broadcastDayStart: string;
+  gridMinutes: number;
+  planKind: 'loop' | 'schedule' | 'guide';
+  /** The range asked for, ISO-8601 in the channel's zone. */
+  from: string;
+  to: string;
+  /** End of the built schedule; 'forever' for loop and guide channels; null when nothing is built. */
+  builtUntil: string | null;
+  /** Every broadcast-day start inside [from, to), ISO-8601. */
+  dayStarts: string[];
+  /** True when the range held more items than one answer carries; ask for a shorter range. */
+  truncated: boolean;
+}
+
+/** One guide entry: a programme slot (its breaks included) or a gap. */
+export interface EpgEntryDto {
+  start: string;
+  end: string;
+  title: string;
+  /** Episode title of a series episode. */
+  subtitle: string | null;
+  season: number | null;
+  episode: number | null;
+  kind: EventKind;
+  assetId: number | null;
+  /** Runs across a broadcast-day start (e.g. a late movie past 06:00). */
+  carryOver: boolean;
+}
+
+/** GET /api/channels/{n}/epg. */
+export interface EpgDto extends ScheduleRangeDto {
+  entries: EpgEntryDto[];
+}
+
+/** One exact playlog event: a programme part, a spot, a bumper, a promo, an ID, filler or a pad. */
+export interface PlaylogEventDto {
+  id: string;
+  start: string;
+  end: string;
+  kind: EventKind;
+  assetId: number | null;
+  title: string;
+  /** Where in the file the event starts. */
+  inPointMs: number;
+  durationMs: number;
+  /** The asset's file name (no folders), or null for pads. */
+  file: string | null;
+}
+
+/** GET /api/channels/{n}/playlog. */
+export interface PlaylogDto extends ScheduleRangeDto {
+  events: PlaylogEventDto[];
+}

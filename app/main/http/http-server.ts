@@ -23,6 +23,7 @@ import type { ScheduleReader } from '../runtime/schedule-reader.ts';
 import { safeBaseUrl } from './base-url.ts';
 import { buildM3u } from './m3u.ts';
 import { buildXmltv } from './xmltv.ts';
+import { registerScheduleRoutes } from './schedule-routes.ts';
 import type { EpgEntry } from '../schedule/types.ts';
 import { resourcesDir } from '../config/resources.ts';
 import { CONTROL_TOKEN_FILE, tokensEqual } from './control-token.ts';
@@ -176,6 +177,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
       start: toIsoInZone(on.event.startMs, tz), end: toIsoInZone(on.event.endMs, tz), offsetMs: on.offsetMs, inPointMs: on.event.inPointMs,
     };
   });
+
+  registerScheduleRoutes(app, { director, schedule: opts.schedule, clock: opts.clock });
 
   app.get('/iptv/channels.m3u', async (req, reply) => {
     const channels = director.statuses(streamUrl(req)).filter((c) => c.enabled);
