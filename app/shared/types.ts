@@ -165,7 +165,10 @@ export interface ChannelHealthDto {
   viewersDropped: number;
   /** Output bitrate over the last few seconds, bits per second. */
   bitrateBps: number;
-  frames: { produced: number; late: number; padded: number; dropped: number };
+  /** Frames since the channel went on the air: written, late, padded (held over a late source), underrun (black: nothing queued). */
+  frames: { produced: number; late: number; padded: number; underrun: number };
+  /** Output bytes since on air, and bytes the encoder's reader could not take (whole TS packets dropped). */
+  bytes: { out: number; dropped: number };
   processes: ProcessStatsDto[];
   /** The last lines of the channel's ffmpeg log. */
   logTail: string[];
@@ -268,4 +271,17 @@ export interface PlaylogEventDto {
 /** GET /api/channels/{n}/playlog. */
 export interface PlaylogDto extends ScheduleRangeDto {
   events: PlaylogEventDto[];
+}
+
+/** Planned vs aired, per kind, for one channel and broadcast day (GET /api/asrun/report). */
+export interface AsRunReportDto {
+  channel: number;
+  broadcastDay: string;
+  /** How long the channel was on the air that day (only then is anything expected to air). */
+  onAirMs: number;
+  kinds: { kind: string; plannedCount: number; plannedMs: number; airedCount: number; airedMs: number; deviations: number }[];
+  /** Entries that differ from the plan (slate, emergency, restarts, late sources, interrupted). */
+  deviations: AsRunEntryDto[];
+  /** Planned while on the air, but no entry shows it aired. */
+  missed: { eventId: string; title: string; kind: EventKind; plannedStart: string; plannedEnd: string }[];
 }

@@ -27,6 +27,8 @@ import { registerScheduleRoutes } from './schedule-routes.ts';
 import type { EpgEntry } from '../schedule/types.ts';
 import { resourcesDir } from '../config/resources.ts';
 import { CONTROL_TOKEN_FILE, tokensEqual } from './control-token.ts';
+import { registerMonitoringRoutes, type MonitoringRoutesOptions } from './monitoring-routes.ts';
+import { registerAsRunRoutes, type AsRunRoutesOptions } from './asrun-routes.ts';
 import { isTunerScanRequest, registerHdhomerunRoutes, type HdhomerunOptions } from './hdhomerun-routes.ts';
 
 /** The schedule as the HTTP side reads it: on air, playlog, and the guide. */
@@ -46,6 +48,10 @@ export interface HttpServerOptions {
   controlToken: string;
   /** HDHomeRun emulation (discover.json, lineup.json, device.xml) and the tuner limit; off when absent. */
   hdhomerun?: HdhomerunOptions;
+  /** Station health, the status feed and /metrics (absent: those routes are not served). */
+  monitoring?: MonitoringRoutesOptions;
+  /** The as-run log's read endpoints. */
+  asRun?: AsRunRoutesOptions;
 }
 
 function baseUrl(req: FastifyRequest): string {
@@ -179,6 +185,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
   });
 
   registerScheduleRoutes(app, { director, schedule: opts.schedule, clock: opts.clock });
+  if (opts.monitoring) registerMonitoringRoutes(app, opts.monitoring);
+  if (opts.asRun) registerAsRunRoutes(app, opts.asRun);
 
   app.get('/iptv/channels.m3u', async (req, reply) => {
     const channels = director.statuses(streamUrl(req)).filter((c) => c.enabled);

@@ -19,7 +19,7 @@ import type { EncoderArgsOptions } from './encoder-args.ts';
 import { EncoderProcess } from './encoder-process.ts';
 import { RingLog, type PlayoutLogger } from './ffmpeg-process.ts';
 import type { FrameSink, OutputFrame } from './frame-sink.ts';
-import type { FrameSource, MediaFault, ProcessSpawn, SegmentAiring, SourceContext } from './frame-source.ts';
+import type { DecoderRestart, FrameSource, MediaFault, ProcessSpawn, SegmentAiring, SourceContext } from './frame-source.ts';
 import { FrameTimeline, blackYuv420pFrame, yuv420pFrameBytes } from './frame-timeline.ts';
 import { OutputRelay } from './output-relay.ts';
 
@@ -252,7 +252,7 @@ export class ChannelOutput extends EventEmitter {
     try {
       const sink = this.spawnSink(0);
       this.source = source;
-      source.attach(this.context(), 0);
+      source.attach(this.context(source), 0);
       this.countProcesses();
       await this.waitReady(source, 0, this.opt.firstFrameTimeoutMs, () => this.state !== 'starting' || !sink.accepting);
       if (this.state !== 'starting') throw new Error('stopped while starting');
@@ -292,7 +292,7 @@ export class ChannelOutput extends EventEmitter {
     return new Promise<CutResult>((resolve, reject) => {
       this.pending = { source, from, deadline: this.clock.monotonicMs() + this.opt.cutTimeoutMs, resolve, reject };
       try {
-        source.attach(this.context(), from);
+        source.attach(this.context(source), from);
       } catch (err) {
         this.pending = null;
         this.retire(source);
@@ -314,7 +314,8 @@ export class ChannelOutput extends EventEmitter {
 
   // ---------------------------------------------------------------- internals
 
-  private context(): SourceContext {
+  /** Each source gets its own context, so what it announces names it (a cut's two sources overlap). */
+  private context(source: FrameSource): SourceContext {
     return {
       profile: this.profile,
       timeline: this.timeline!,
@@ -331,9 +332,10 @@ export class ChannelOutput extends EventEmitter {
       },
       segment: (s) => this.atFrame(s.frame, () => {
         this.onAir = s.eventId;
-        this.emit('segment', s satisfies SegmentAiring);
+        this.emit('segment', s satisfies SegmentAiring, source);
       }),
-      mediaFault: (f) => this.emit('mediaFault', f satisfies MediaFault),
+      mediaFault: (f) => this.emit('mediaFault', f satisfies MediaFault, source),
+      decoderRestarted: (r) => this.emit('decoderRestart', r satisfies DecoderRestart, source),
       lastVideo: () => this.lastVideo,
       black: this.black,
       silence: (n) => this.silenceBuf.subarray(0, this.timeline!.samplesForFrame(n) * 2 * this.profile.audioChannels),
@@ -457,7 +459,8 @@ export class ChannelOutput extends EventEmitter {
     this.source = p.source;
     this.stat.cuts++;
     const result = { frame: n, stationMs: this.timeline!.frameTimeMs(n) };
-    this.atFrame(n, () => this.emit('cut', result));
+    const source = p.source;
+    this.atFrame(n, () => this.emit('cut', result, source));
     p.resolve(result);
   }
 

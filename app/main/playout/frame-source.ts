@@ -26,6 +26,13 @@ export interface SegmentAiring {
   frame: number;
 }
 
+/** A decoder that died mid-segment and was restarted at the current position. */
+export interface DecoderRestart {
+  eventId: string;
+  title: string;
+  reason: string;
+}
+
 /** Media that could not be played: the slot airs the error slate instead. */
 export interface MediaFault {
   eventId: string;
@@ -52,6 +59,7 @@ export interface SourceContext {
   spawned(p: ProcessSpawn): void;
   segment(s: SegmentAiring): void;
   mediaFault(f: MediaFault): void;
+  decoderRestarted(r: DecoderRestart): void;
   /** The picture last written to the output (held over a late start). */
   lastVideo(): Buffer | null;
   /** A black frame and silence of the profile's size. */

@@ -312,6 +312,7 @@ export class SegmentPlayer implements FrameSource {
       slot.restarts++;
       this.counters.decoderRestarts++;
       ctx.condition(`slot:${this.uid}:${slot.seg.eventId}`, `${slot.seg.title}: decoder died (${failure}); restarted at the current position (${slot.restarts})`, n);
+      ctx.decoderRestarted({ eventId: slot.seg.eventId, title: slot.seg.title, reason: failure });
       this.startDecoder(slot, n);
       return;
     }

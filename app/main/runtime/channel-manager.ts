@@ -17,7 +17,8 @@ import type { MasterClock } from '../clock/master-clock.ts';
 import { toIsoInZone } from '../clock/zoned-time.ts';
 import type { Logger } from '../logger.ts';
 import type { ChannelOutput, OutputHealth, OutputStats } from '../playout/channel-output.ts';
-import type { MediaFault } from '../playout/frame-source.ts';
+import type { DecoderRestart, FrameSource, MediaFault, SegmentAiring } from '../playout/frame-source.ts';
+import type { AirEvidence, AirMark } from './air-evidence.ts';
 import { segmentsFrom } from './playout-plan.ts';
 import type { OutputProfile } from './producer/output-profile.ts';
 import type { GuidePlan, Producer, ProducerKind, ProducerPlan } from './producer/producer.ts';
@@ -118,6 +119,8 @@ export interface ChannelManagerEvents {
   failed: [error: Error];
   /** A cut to another producer landed at this station time. */
   cut: [info: { kind: ProducerKind; stationMs: number }];
+  /** What the output carried, as it reached the screen (the as-run log's evidence). */
+  air: [evidence: AirEvidence];
 }
 
 export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
@@ -396,10 +399,7 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
     this.producerKey = desired.key;
     output.on('health', (h: OutputHealth) => this.onHealth(output, h));
     output.on('fatal', (err: Error) => this.onFatal(output, err));
-    output.on('mediaFault', (f: MediaFault) =>
-      this.opts.logger.warn({ channel: this.channel.number, event: f.eventId, file: f.path, reason: f.reason }, `cannot play ${f.path}; airing the error slate for "${f.title}"`),
-    );
-    output.on('encoderRestart', (r: { reason: string; attempt: number }) => this.opts.logger.warn({ channel: this.channel.number, ...r }, 'encoder died; restarting it'));
+    this.watchEvidence(output, producer.kind);
     const t0 = this.opts.clock.monotonicMs();
     try {
       await output.start(producer, startAt);
@@ -410,6 +410,7 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
       }
     } catch (err) {
       // Fully on air or failed: nothing of the attempt is left running (start() saw to it).
+      this.endEvidence(output, `did not start: ${(err as Error).message}`);
       await producer.stop();
       this.output = null;
       this.producer = null;
@@ -457,6 +458,7 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
       return;
     }
     this.emit('outputEnding');
+    this.endEvidence(output, this.closed ? 'station stopping' : this.viewers.size === 0 ? 'no viewers' : 'restarted');
     this.setStatus('stopping', null);
     this.output = null;
     this.producer = null;
@@ -501,11 +503,68 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
       this.producer = null;
       this.producerKey = null;
       this.emit('outputEnding');
+      this.endEvidence(output, `failed: ${err.message}`);
       await output.stop();
       this.viewers.clear();
       this.emit('failed', new ChannelFailedError(`Channel ${this.channel.number} failed: ${err.message}`));
       this.setStatus('error', err.message);
     });
+  }
+
+  /**
+   * Turn the output's on-screen announcements into evidence for the as-run log. The first
+   * announcement of a time on air is preceded by 'on-air' at frame 0.
+   */
+  private watchEvidence(output: ChannelOutput, firstKind: ProducerKind): void {
+    let announced = false;
+    const mark = (frame: number): AirMark => {
+      const st = output.stats();
+      return { frame, stationMs: output.getTimeline()?.frameTimeMs(frame) ?? this.opts.clock.nowMs(), paddedFrames: st.paddedFrames + st.lateFrames };
+    };
+    const emit = (e: AirEvidence) => {
+      if (!announced) {
+        announced = true;
+        const { fpsNum, fpsDen } = this.opts.profile;
+        this.emit('air', { ...mark(0), type: 'on-air', kind: firstKind, detail: this.modeDetail(), fpsNum, fpsDen });
+      }
+      this.emit('air', e);
+    };
+    const kindOf = (source: FrameSource): ProducerKind => (source as Producer).kind ?? this.producer?.kind ?? firstKind;
+    const n = this.channel.number;
+    output.on('segment', (s: SegmentAiring, source: FrameSource) => emit({ ...mark(s.frame), type: 'segment', kind: kindOf(source), eventId: s.eventId, title: s.title }));
+    output.on('cut', (r: { frame: number }, source: FrameSource) => emit({ ...mark(r.frame), type: 'cut', kind: kindOf(source), detail: this.modeDetail() }));
+    output.on('mediaFault', (f: MediaFault) => {
+      this.opts.logger.warn({ channel: n, event: f.eventId, file: f.path, reason: f.reason }, `cannot play ${f.path}; airing the error slate for "${f.title}"`);
+      emit({ ...mark(output.frameCursor), type: 'media-fault', eventId: f.eventId, title: f.title, file: f.path, reason: f.reason });
+    });
+    output.on('decoderRestart', (r: DecoderRestart) => {
+      this.opts.logger.warn({ channel: n, event: r.eventId, reason: r.reason }, `the decoder of "${r.title}" died; restarted at the current position`);
+      emit({ ...mark(output.frameCursor), type: 'decoder-restart', eventId: r.eventId, title: r.title, reason: r.reason });
+    });
+    output.on('encoderRestart', (r: { reason: string; attempt: number }) => {
+      this.opts.logger.warn({ channel: n, ...r }, 'encoder died; restarting it');
+      emit({ ...mark(output.frameCursor), type: 'encoder-restart', reason: r.reason, attempt: r.attempt });
+    });
+    this.evidenceEnd.set(output, (reason) => {
+      if (announced) this.emit('air', { ...mark(output.frameCursor), type: 'off-air', reason });
+      announced = false;
+    });
+  }
+
+  private readonly evidenceEnd = new WeakMap<ChannelOutput, (reason: string) => void>();
+
+  private endEvidence(output: ChannelOutput, reason: string): void {
+    this.evidenceEnd.get(output)?.(reason);
+    this.evidenceEnd.delete(output);
+  }
+
+  /** The mode as the as-run log names it. */
+  private modeDetail(): string | null {
+    const s = this.spec;
+    if (s.mode === 'emergency') return `emergency (${s.style ?? 'takeover'}): ${s.message ?? ''}`;
+    if (s.mode === 'maintenance') return 'maintenance';
+    if (s.mode === 'guide') return 'guide';
+    return null;
   }
 
   private setStatus(status: ProducerStatus, detail: string | null): void {

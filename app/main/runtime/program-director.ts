@@ -10,16 +10,19 @@
  */
 import type { Writable } from 'node:stream';
 import type { ChannelMode, ChannelStatusDto, ChannelSwitchResult, DirectorStateDto, ModeChangeDto, ModeRequest, ModeSpec, ModeSwitchResult } from '../../shared/types.ts';
-import { ChannelManager, type ChannelIdentity, type ChannelManagerEvents, type ChannelManagerOptions } from './channel-manager.ts';
+import type { OnAirItem } from '../../shared/types.ts';
+import type { OutputStats } from '../playout/channel-output.ts';
+import type { AirEvidence } from './air-evidence.ts';
+import { ChannelManager, type ChannelIdentity, type ChannelManagerEvents, type ChannelManagerOptions, type ChannelRuntimeStatus } from './channel-manager.ts';
 import { isValidState, ModeRequestError, sameSpec, sameTarget, specForChannel, stateDto, validateModeRequest } from './director-mode.ts';
 import { memoryDirectorStore, type DirectorState, type DirectorStore, type ModeChange } from './director-store.ts';
-import { FanoutBuffer } from './fanout/fanout-buffer.ts';
+import { FanoutBuffer, type FanoutStats } from './fanout/fanout-buffer.ts';
 import type { GuidePlan } from './producer/producer.ts';
 
 export { ModeRequestError };
 
 /** What the director needs of a channel's manager (ChannelManager; tests use fakes). */
-export interface DirectedChannel extends Pick<ChannelManager, 'channel' | 'updateIdentity' | 'tuneIn' | 'tuneOut' | 'runtimeStatus' | 'nowPlaying' | 'shutdown'> {
+export interface DirectedChannel extends Pick<ChannelManager, 'channel' | 'updateIdentity' | 'tuneIn' | 'tuneOut' | 'runtimeStatus' | 'nowPlaying' | 'shutdown'>, Partial<Pick<ChannelManager, 'outputStats'>> {
   on<K extends keyof ChannelManagerEvents>(event: K, listener: (...args: ChannelManagerEvents[K]) => void): unknown;
   /** Resolves once the channel carries `spec` (at once when off air); rejects if it could not switch. */
   setMode(spec: ModeSpec): Promise<void>;
@@ -35,7 +38,29 @@ export type ProgramDirectorOptions = Pick<ChannelManagerOptions, 'clock' | 'sche
   store?: DirectorStore;
   /** Default: `new ChannelManager(opts)`. */
   createManager?: ChannelManagerFactory;
+  /** Receives every channel's air evidence (the as-run log). */
+  onAir?: (channel: number, evidence: AirEvidence) => void;
 };
+
+/** A viewer as the HTTP side described it at tune-in. */
+export interface ViewerInfo {
+  address: string;
+  userAgent: string;
+  /** Station time of the tune-in. */
+  sinceMs: number;
+}
+
+/** Everything the director knows of one channel right now (monitoring reads this). */
+export interface ChannelSnapshot {
+  identity: Readonly<ChannelIdentity>;
+  spec: ModeSpec;
+  runtime: ChannelRuntimeStatus;
+  output: OutputStats | null;
+  fanout: FanoutStats;
+  /** By fanout viewer id. */
+  viewers: ReadonlyMap<string, ViewerInfo>;
+  nowPlaying: OnAirItem | null;
+}
 
 interface ChannelSlot {
   manager: DirectedChannel;
@@ -44,6 +69,7 @@ interface ChannelSlot {
   spec: ModeSpec;
   /** The initial setMode of a new channel; tune-ins wait for it, so nobody sees the wrong mode. */
   ready: Promise<void>;
+  viewers: Map<string, ViewerInfo>;
 }
 
 export class UnknownChannelError extends Error {}
@@ -82,6 +108,7 @@ export class ProgramDirector {
       // Viewers stay connected across producer swaps; they resume at the next keyframe.
       const fanout = new FanoutBuffer(this.opts.clock, { label: `ch${ch.number}`, endViewersOnSourceEnd: false });
       manager.on('output', (stream) => fanout.attach(stream));
+      manager.on('air', (e) => this.opts.onAir?.(ch.number, e));
       manager.on('outputEnding', () => fanout.detachSource());
       manager.on('failed', (err) => {
         this.opts.logger.error({ channel: ch.number, err: err.message }, 'channel failed; disconnecting its viewers');
@@ -90,7 +117,7 @@ export class ProgramDirector {
       const spec = specForChannel(this.current, ch.number);
       // Off air, so this takes effect at once: a channel added during an emergency goes on air in it.
       const ready = spec.mode === 'normal' ? Promise.resolve() : this.applyOffAir(manager, ch.number, spec);
-      this.slots.set(ch.number, { manager, fanout, spec, ready });
+      this.slots.set(ch.number, { manager, fanout, spec, ready, viewers: new Map() });
     }
   }
 
@@ -252,7 +279,7 @@ export class ProgramDirector {
    * its output. `onReady` runs once the channel is on air and before any byte is
    * written (e.g. to send HTTP headers). The viewer is tuned out when the sink closes.
    */
-  async tune(number: number, sink: Writable, clientInfo: string, onReady?: () => void): Promise<void> {
+  async tune(number: number, sink: Writable, clientInfo: string, onReady?: () => void, viewer?: Omit<ViewerInfo, 'sinceMs'>): Promise<void> {
     const slot = this.slots.get(number);
     if (!slot) throw new UnknownChannelError(`There is no channel ${number}.`);
     if (!slot.manager.channel.enabled) throw new ChannelDisabledError(`Channel ${number} is disabled.`);
@@ -263,7 +290,24 @@ export class ProgramDirector {
       return;
     }
     onReady?.();
-    slot.fanout.addViewer(sink, { onLeave: () => slot.manager.tuneOut(session.id) });
+    let id = '';
+    id = slot.fanout.addViewer(sink, {
+      onLeave: () => {
+        slot.viewers.delete(id);
+        slot.manager.tuneOut(session.id);
+      },
+    });
+    if (slot.fanout.stats().viewers.some((v) => v.id === id)) {
+      slot.viewers.set(id, { address: viewer?.address ?? clientInfo.split(' ')[0] ?? '', userAgent: viewer?.userAgent ?? '', sinceMs: this.opts.clock.nowMs() });
+    }
+  }
+
+  /** One channel as monitoring sees it, or null when there is no such channel. */
+  snapshot(number: number): ChannelSnapshot | null {
+    const slot = this.slots.get(number);
+    if (!slot) return null;
+    const m = slot.manager;
+    return { identity: m.channel, spec: slot.spec, runtime: m.runtimeStatus(), output: m.outputStats?.() ?? null, fanout: slot.fanout.stats(), viewers: slot.viewers, nowPlaying: m.nowPlaying() };
   }
 
   statuses(streamUrl: (n: number) => string): ChannelStatusDto[] {
