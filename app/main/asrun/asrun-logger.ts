@@ -83,6 +83,7 @@ export class AsRunLogger {
   }
 
   private planned(channel: number, eventId: string, stationMs: number) {
-    return this.opts.schedule.playlog(channel, stationMs - 1, stationMs + 1).find((e) => e.id === eventId) ?? null;
+    // A segment's first frame is the one whose span holds the event's start: its label may be a little before it.
+    return this.opts.schedule.playlog(channel, stationMs - 1, stationMs + 100).find((e) => e.id === eventId) ?? null;
   }
 }

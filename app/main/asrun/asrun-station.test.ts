@@ -4,7 +4,7 @@
  * as-run log is read back as JSON and CSV. Then a station process is killed mid-entry and
  * started again: the open entry is closed as interrupted and nothing else is lost.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -138,7 +138,7 @@ describe('monitoring and as-run on a real station', () => {
     expect(kinds[0]).toBe('on-air');
     expect(kinds.at(-1)).toBe('off-air');
     const aired = entries.filter((e) => e.eventId);
-    expect(aired.length).toBeGreaterThanOrEqual(2);
+    expect(aired.length, JSON.stringify(entries, null, 1)).toBeGreaterThanOrEqual(2);
     expect(aired.every((e) => e.producer === 'asset' && e.status === 'closed' && e.frames > 0)).toBe(true);
     const totalFrames = aired.reduce((s, e) => s + e.frames, 0);
     console.log(`as-run over HTTP: ${aired.length} airings, ${totalFrames} frames (${(totalFrames / 30).toFixed(1)} s) for a 6 s watch`);
@@ -185,7 +185,14 @@ describe('a station killed mid-entry', () => {
     const first = await startServe(data);
     try {
       const watching = watchStream(`${first.url}/iptv/channel/1.ts`, 6000).catch(() => null);
-      await clock.sleep(4500);
+      await clock.sleep(3000);
+      // `retrovue status` against the running station.
+      const st = spawnSync(process.execPath, [BIN, '--data', data, '--json', 'status'], { encoding: 'utf8', timeout: 30_000 });
+      expect(st.status, st.stderr).toBe(0);
+      const parsed = JSON.parse(st.stdout) as StationStatusDto;
+      expect(parsed.channelsOnAir).toBe(1);
+      expect(parsed.channels[0]!.viewers).toHaveLength(1);
+      await clock.sleep(1500);
       first.child.kill('SIGKILL');
       await exited(first.child);
       await watching;
@@ -211,9 +218,19 @@ describe('a station killed mid-entry', () => {
     const after = peek();
     const was = after.find((r) => r.id === open[0]!.id)!;
     expect(was.status).toBe('interrupted');
-    expect(was.actualEndMs!).toBeGreaterThan(was.actualStartMs);
+    // Closed where it was last seen on air (at most one flush, 1 s, before the kill).
+    expect(was.actualEndMs!).toBeGreaterThanOrEqual(was.actualStartMs);
     expect(was.deviation).toContain('interrupted');
-    expect(was.frames).toBeGreaterThan(0);
+    expect(Math.abs(was.frames - ((was.actualEndMs! - was.actualStartMs) * 30) / 1000)).toBeLessThanOrEqual(1);
+    // `retrovue asrun` reads the log from the data directory, station running or not.
+    const cli = spawnSync(process.execPath, [BIN, '--data', data, 'asrun', '--channel', '1', '--format', 'csv'], { encoding: 'utf8', timeout: 30_000 });
+    expect(cli.status, cli.stderr).toBe(0);
+    const csvLines = cli.stdout.trim().split('\r\n');
+    expect(csvLines.length).toBe(after.length + 1);
+    expect(csvLines.some((l) => l.includes(',interrupted,'))).toBe(true);
+    const badDay = spawnSync(process.execPath, [BIN, '--data', data, 'asrun', '--day', '2026-13-45'], { encoding: 'utf8', timeout: 30_000 });
+    expect(badDay.status).not.toBe(0);
+    expect(badDay.stderr).toContain('YYYY-MM-DD');
     // Every other row is as it was.
     for (const r of before.filter((x) => x.status !== 'open')) expect(after.find((x) => x.id === r.id)).toEqual(r);
     console.log(`kill -9: ${before.length} rows kept, the open one closed as interrupted after ${((was.actualEndMs! - was.actualStartMs) / 1000).toFixed(1)} s (${was.frames} frames)`);

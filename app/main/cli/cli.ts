@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { createCliContext } from './cli-context.ts';
 import { registerChannelCommands } from './channel-commands.ts';
 import { registerDirectorCommands } from './director-commands.ts';
+import { registerMonitoringCommands } from './monitoring-commands.ts';
 import { registerLibraryCommands } from './library-commands.ts';
 import { registerServeCommands } from './serve-commands.ts';
 import { registerScheduleCommands } from './schedule-commands.ts';
@@ -22,6 +23,7 @@ export function buildCli(): Command {
   registerChannelCommands(program, ctx);
   registerServeCommands(program, ctx);
   registerDirectorCommands(program, ctx);
+  registerMonitoringCommands(program, ctx);
   registerScheduleCommands(program, async () => {
     const station = openStation({ dataDir: ctx.dataDir() });
     const schedule = new ScheduleService({ db: station.db, clock: station.clock });

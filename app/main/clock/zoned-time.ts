@@ -101,7 +101,9 @@ export function addLocalDays(year: number, month: number, day: number, days: num
 }
 
 /** ISO-8601 string with the zone's offset, e.g. 2026-11-21T06:00:00.000-05:00. */
-export function toIsoInZone(epochMs: number, timeZone: string): string {
+export function toIsoInZone(time: number, timeZone: string): string {
+  // Frame times are fractional milliseconds; ISO-8601 here carries whole ones.
+  const epochMs = Math.floor(time);
   const l = toLocal(epochMs, timeZone);
   const off = zoneOffsetMs(epochMs, timeZone) / 60000;
   const sign = off >= 0 ? '+' : '-';

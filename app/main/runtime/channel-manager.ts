@@ -519,7 +519,8 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
     let announced = false;
     const mark = (frame: number): AirMark => {
       const st = output.stats();
-      return { frame, stationMs: output.getTimeline()?.frameTimeMs(frame) ?? this.opts.clock.nowMs(), paddedFrames: st.paddedFrames + st.lateFrames };
+      // Whole milliseconds: frame labels are fractional (1000/30), times are stored and shown to the ms.
+      return { frame, stationMs: Math.round(output.getTimeline()?.frameTimeMs(frame) ?? this.opts.clock.nowMs()), paddedFrames: st.paddedFrames + st.lateFrames };
     };
     const emit = (e: AirEvidence) => {
       if (!announced) {
