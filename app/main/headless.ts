@@ -11,8 +11,9 @@ import { createDemoStation, type DemoProgress } from './demo/demo-station.ts';
 import type { DemoItem } from './media/demo-media.ts';
 import { removeRunningStation, writeRunningStation, type RunningStationInfo } from './config/running-station.ts';
 import { loadOrCreateToken } from './http/control-token.ts';
-import { loadOrCreateDeviceId } from './http/hdhomerun-device-id.ts';
+import { deviceUdn, loadOrCreateDeviceId } from './http/hdhomerun-device-id.ts';
 import { DEFAULT_TUNER_COUNT } from './http/tuner-limit.ts';
+import { startSsdp, type SsdpAdvertiser } from './http/ssdp-advertiser.ts';
 import { createHttpServer } from './http/http-server.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { createPlayoutFactory } from './runtime/producer-factory.ts';
@@ -38,6 +39,8 @@ export interface HeadlessOptions {
   consoleDir?: string | null;
   /** Distinct channels on air for viewers at once (the HDHomeRun TunerCount; default 4). */
   tuners?: number;
+  /** Announce the HDHomeRun tuner over SSDP on the interfaces HTTP listens on (default true). */
+  ssdp?: boolean;
 }
 
 export interface RunningStation {
@@ -139,6 +142,14 @@ export async function startHeadlessStation(opts: HeadlessOptions): Promise<Runni
       await http.close();
       throw new Error(`Cannot write ${opts.dataDir}/station.json (${(err as Error).message}); check the data directory's permissions.`);
     }
+    let ssdp: SsdpAdvertiser | null = null;
+    if (opts.ssdp !== false) {
+      // Discovery is a convenience: without it clients can still add the tuner by address.
+      ssdp = await startSsdp({ udn: deviceUdn(hdhomerun.deviceId), httpHost: opts.host ?? '0.0.0.0', httpPort: port, logger }).catch((err: unknown) => {
+        logger.warn({ err }, `SSDP is off: Plex, Jellyfin and Emby will not find the tuner by themselves; add it by address (http://<station>:${port})`);
+        return null;
+      });
+    }
     const stopWatching = watchForEdits({ station, schedule, director, logger });
     let stopped = false;
     return {
@@ -154,6 +165,7 @@ export async function startHeadlessStation(opts: HeadlessOptions): Promise<Runni
         stopped = true;
         removeRunningStation(opts.dataDir, info);
         stopWatching();
+        await ssdp?.stop();
         schedule.stop();
         await director.shutdown();
         await http.close();
