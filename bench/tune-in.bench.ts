@@ -21,7 +21,7 @@ const FPS = 30;
  * Time from request to the first decodable video frame at the client: PAT and PMT known,
  * a keyframe started, and its picture complete (the next video PES begins).
  */
-function tune(url: string, holdMs: number): Promise<{ firstFrameMs: number; body: Buffer; startedAt: number }> {
+export function tune(url: string, holdMs: number): Promise<{ firstFrameMs: number; body: Buffer; startedAt: number }> {
   return new Promise((resolve, reject) => {
     const startedAt = clock.nowMs();
     const t0 = clock.monotonicMs();

@@ -14,6 +14,8 @@ import { loadOrCreateToken } from './http/control-token.ts';
 import { deviceUdn, loadOrCreateDeviceId } from './http/hdhomerun-device-id.ts';
 import { DEFAULT_TUNER_COUNT } from './http/tuner-limit.ts';
 import { startSsdp, type SsdpAdvertiser } from './http/ssdp-advertiser.ts';
+import type { GuideData } from './http/iptv-routes.ts';
+import { ProgramInfoReader } from './library/program-info.ts';
 import { createHttpServer } from './http/http-server.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { createPlayoutFactory } from './runtime/producer-factory.ts';
@@ -22,6 +24,11 @@ import { SqliteDirectorStore } from './runtime/director-store.ts';
 import { ProgramDirector } from './runtime/program-director.ts';
 import { ScheduleService } from './schedule/schedule-service.ts';
 import { openStation, type Station } from './station.ts';
+import { AsRunLogger } from './asrun/asrun-logger.ts';
+import { AsRunStore } from './asrun/asrun-store.ts';
+import { createMetrics } from './monitoring/metrics.ts';
+import { StationMonitor } from './monitoring/station-monitor.ts';
+import { HlsSessions } from './runtime/hls/hls-sessions.ts';
 
 export interface HeadlessOptions {
   dataDir: string;
@@ -35,6 +42,8 @@ export interface HeadlessOptions {
   clock?: MasterClock;
   logger?: Logger;
   lingerMs?: number;
+  /** Keep the as-run log (default true; off only to measure what it costs). */
+  asRun?: boolean;
   profile?: OutputProfile;
   consoleDir?: string | null;
   /** Distinct channels on air for viewers at once (the HDHomeRun TunerCount; default 4). */
@@ -53,6 +62,8 @@ export interface RunningStation {
   station: Station;
   director: ProgramDirector;
   schedule: ScheduleService;
+  monitor: StationMonitor;
+  asRun: AsRunLogger;
   stop(): Promise<void>;
 }
 
@@ -116,19 +127,42 @@ export async function startHeadlessStation(opts: HeadlessOptions): Promise<Runni
     const schedule = new ScheduleService({ db: station.db, clock: station.clock, logger });
     await schedule.start();
     const token = loadOrCreateToken(opts.dataDir);
+    const logDir = path.join(opts.dataDir, 'logs');
+    const asRunStore = new AsRunStore(station.db);
+    const asRun = new AsRunLogger({ store: asRunStore, schedule, clock: station.clock, logger });
+    let monitor: StationMonitor | null = null;
     // The stored mode is loaded here, so every channel starts in it before the first viewer can arrive.
     const director = new ProgramDirector({
       store: new SqliteDirectorStore(station.db),
       clock: station.clock,
       schedule,
       profile: opts.profile ?? STATION_PROFILE,
-      playout: createPlayoutFactory({ clock: station.clock, logDir: path.join(opts.dataDir, 'logs') }),
+      playout: createPlayoutFactory({ clock: station.clock, logDir }),
       logger,
       lingerMs: opts.lingerMs,
+      onAir: (channel, e) => {
+        if (opts.asRun !== false) asRun.record(channel, e);
+        monitor?.record(channel, e);
+      },
     });
+    monitor = new StationMonitor({ director, clock: station.clock, logDir });
+    monitor.start();
+    const channelDays = () =>
+      director.channels().map((c) => ({ number: c.number, timezone: c.timezone, broadcastDayStart: schedule.channelInfo(c.number)?.broadcastDayStart ?? '06:00' }));
     director.loadChannels(station.channels.list());
+    const hls = new HlsSessions({ director, clock: station.clock, logger });
     const hdhomerun = { deviceId: loadOrCreateDeviceId(opts.dataDir), tunerCount: opts.tuners ?? DEFAULT_TUNER_COUNT };
-    const http = await createHttpServer({ director, schedule, clock: station.clock, logger, controlToken: token, consoleDir: opts.consoleDir === undefined ? defaultConsoleDir() : opts.consoleDir, hdhomerun });
+    const programs = new ProgramInfoReader(station.db);
+    const guide: GuideData = {
+      looks: () => new Map(station.channels.list().map((c) => [c.number, { logo: c.logo, group: c.groupName, language: c.language }])),
+      programs: (ids) => programs.get(ids),
+    };
+    const http = await createHttpServer({
+      director, schedule, clock: station.clock, logger, controlToken: token, consoleDir: opts.consoleDir === undefined ? defaultConsoleDir() : opts.consoleDir, hdhomerun, guide,
+      monitoring: { monitor, metrics: createMetrics(monitor), director },
+      hls,
+      asRun: { store: asRunStore, clock: station.clock, channels: channelDays, playlog: (n, a, b) => schedule.playlog(n, a, b) },
+    });
     await http.listen({ host: opts.host ?? '0.0.0.0', port: opts.port ?? 8410 });
     const addr = http.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 8410);
@@ -138,7 +172,9 @@ export async function startHeadlessStation(opts: HeadlessOptions): Promise<Runni
     try {
       writeRunningStation(opts.dataDir, info);
     } catch (err) {
+      monitor.stop();
       await director.shutdown();
+      asRun.stop();
       await http.close();
       throw new Error(`Cannot write ${opts.dataDir}/station.json (${(err as Error).message}); check the data directory's permissions.`);
     }
@@ -160,6 +196,8 @@ export async function startHeadlessStation(opts: HeadlessOptions): Promise<Runni
       station,
       director,
       schedule,
+      monitor,
+      asRun,
       async stop() {
         if (stopped) return;
         stopped = true;
@@ -167,7 +205,11 @@ export async function startHeadlessStation(opts: HeadlessOptions): Promise<Runni
         stopWatching();
         await ssdp?.stop();
         schedule.stop();
+        monitor!.stop();
+        hls.close();
         await director.shutdown();
+        // Off air now: every entry is closed; write them before the database closes.
+        asRun.stop();
         await http.close();
         station.close();
       },

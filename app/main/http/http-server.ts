@@ -22,18 +22,22 @@ import { ChannelDisabledError, ModeRequestError, UnknownChannelError, type Progr
 import type { ScheduleReader } from '../runtime/schedule-reader.ts';
 import { safeBaseUrl } from './base-url.ts';
 import { buildM3u } from './m3u.ts';
-import { buildXmltv } from './xmltv.ts';
 import { registerScheduleRoutes } from './schedule-routes.ts';
 import type { EpgEntry } from '../schedule/types.ts';
 import { resourcesDir } from '../config/resources.ts';
 import { CONTROL_TOKEN_FILE, tokensEqual } from './control-token.ts';
 import { registerMonitoringRoutes, type MonitoringRoutesOptions } from './monitoring-routes.ts';
 import { registerAsRunRoutes, type AsRunRoutesOptions } from './asrun-routes.ts';
+import { registerHlsRoutes, servePlaylist } from './hls-routes.ts';
+import type { HlsSessions } from '../runtime/hls/hls-sessions.ts';
 import { isTunerScanRequest, registerHdhomerunRoutes, type HdhomerunOptions } from './hdhomerun-routes.ts';
+import { registerIptvRoutes, type GuideData } from './iptv-routes.ts';
 
 /** The schedule as the HTTP side reads it: on air, playlog, and the guide. */
 export interface GuideReader extends ScheduleReader {
   epg(channelNumber: number, fromMs: number, toMs: number): EpgEntry[];
+  /** How far a channel is built; the guide says when ?days= asks for more. */
+  horizon?(channelNumber: number): { fromMs: number | null; untilMs: number | null };
 }
 
 export interface HttpServerOptions {
@@ -48,10 +52,14 @@ export interface HttpServerOptions {
   controlToken: string;
   /** HDHomeRun emulation (discover.json, lineup.json, device.xml) and the tuner limit; off when absent. */
   hdhomerun?: HdhomerunOptions;
+  /** Library and station-file facts for the guide and playlist (descriptions, categories, logos, groups). */
+  guide?: GuideData;
   /** Station health, the status feed and /metrics (absent: those routes are not served). */
   monitoring?: MonitoringRoutesOptions;
   /** The as-run log's read endpoints. */
   asRun?: AsRunRoutesOptions;
+  /** HLS from each channel's encoder (absent: no .m3u8). */
+  hls?: HlsSessions;
 }
 
 function baseUrl(req: FastifyRequest): string {
@@ -68,7 +76,7 @@ function describeIssues(where: string, error: z.ZodError): string {
   return error.issues.map((i) => `${where} '${i.path.join('.') || '(value)'}': ${i.message}`).join('; ');
 }
 
-const channelFile = z.object({ file: z.string().regex(/^\d{1,4}\.ts$/, 'expected a channel number followed by .ts, e.g. 2.ts') });
+const channelFile = z.object({ file: z.string().regex(/^\d{1,4}\.(ts|m3u8)$/, 'expected a channel number followed by .ts or .m3u8, e.g. 2.ts') });
 const channelParam = z.object({ number: z.string().regex(/^\d{1,4}$/, 'expected a channel number') });
 const TOKEN_HINT = `The control token is in the file '${CONTROL_TOKEN_FILE}' in the station's data directory, or in the ?token= link the station printed when it started. Send it as 'Authorization: Bearer <token>'.`;
 /** Control requests are small; anything bigger is a mistake or an attack. */
@@ -185,32 +193,31 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
   });
 
   registerScheduleRoutes(app, { director, schedule: opts.schedule, clock: opts.clock });
+  const iptv = registerIptvRoutes(app, { director, schedule: opts.schedule, clock: opts.clock, guide: opts.guide });
   if (opts.monitoring) registerMonitoringRoutes(app, opts.monitoring);
   if (opts.asRun) registerAsRunRoutes(app, opts.asRun);
+  if (opts.hls) registerHlsRoutes(app, opts.hls);
 
+  const m3uQuery = z.object({ format: z.enum(['ts', 'hls']).optional() }).strict();
   app.get('/iptv/channels.m3u', async (req, reply) => {
-    const channels = director.statuses(streamUrl(req)).filter((c) => c.enabled);
+    const q = m3uQuery.safeParse(req.query);
+    if (!q.success) return fail(reply, 400, describeIssues('query', q.error), 'Use ?format=hls for HLS (.m3u8) URLs, or no query for MPEG-TS.');
+    if (q.data.format === 'hls' && !opts.hls) return fail(reply, 404, 'HLS is off on this station.', 'Use /iptv/channels.m3u for MPEG-TS.');
+    const url = q.data.format === 'hls' ? (n: number) => `${baseUrl(req)}/iptv/channel/${n}.m3u8` : streamUrl(req);
+    const channels = director.statuses(url).filter((c) => c.enabled);
     reply.type('audio/x-mpegurl; charset=utf-8');
-    return buildM3u(baseUrl(req), channels, opts.stationName ?? 'RetroVue');
-  });
-
-  const xmltvQuery = z.object({ days: z.coerce.number().int('must be a whole number').min(1, 'must be 1 or more').max(14, 'must be 14 or fewer').optional() }).strict();
-  app.get('/iptv/xmltv.xml', async (req, reply) => {
-    const q = xmltvQuery.safeParse(req.query);
-    if (!q.success) return fail(reply, 400, describeIssues('query', q.error), 'Use ?days=1 to ?days=14 (default 3).');
-    const from = opts.clock.nowMs() - 2 * 3600_000;
-    const to = opts.clock.nowMs() + (q.data.days ?? 3) * 86_400_000;
-    const channels = director.channels().filter((c) => c.enabled).map((c) => ({
-      number: c.number, name: c.name, timezone: c.timezone, entries: opts.schedule.epg(c.number, from, to),
-    }));
-    reply.type('application/xml; charset=utf-8');
-    return buildXmltv(baseUrl(req), channels);
+    return buildM3u(baseUrl(req), channels, opts.stationName ?? 'RetroVue', iptv.m3uLooks(baseUrl(req)));
   });
 
   app.get('/iptv/channel/:file', async (req, reply) => {
     const p = channelFile.safeParse(req.params);
     if (!p.success) return fail(reply, 404, describeIssues('path', p.error), 'Streams are /iptv/channel/<number>.ts.');
-    const number = Number(p.data.file.replace(/\.ts$/, ''));
+    const number = Number(p.data.file.replace(/\.(ts|m3u8)$/, ''));
+    if (p.data.file.endsWith('.m3u8')) {
+      if (!opts.hls) return fail(reply, 404, 'HLS is off on this station.', 'Use /iptv/channel/<number>.ts.');
+      if (req.method === 'HEAD') return reply.code(200).headers({ 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'no-store' }).send();
+      return servePlaylist(opts.hls, number, reply, opts.logger);
+    }
     if (req.method === 'HEAD') {
       // Headers only: probing a stream (players and tuners do) never puts a channel on the air.
       const channel = director.channels().find((c) => c.number === number);
@@ -226,7 +233,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
       await director.tune(number, res, client, () => {
         res.writeHead(200, { 'Content-Type': 'video/mp2t', 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': '*', 'X-Content-Type-Options': 'nosniff' });
         res.flushHeaders();
-      });
+      }, { address: req.ip, userAgent: String(req.headers['user-agent'] ?? '').replace(/[^\x20-\x7e]/g, '').slice(0, 200) });
     } catch (err) {
       const [code, hint] =
         err instanceof UnknownChannelError ? [404, 'List channels at /api/channels.'] :

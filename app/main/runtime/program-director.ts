@@ -22,7 +22,7 @@ import type { GuidePlan } from './producer/producer.ts';
 export { ModeRequestError };
 
 /** What the director needs of a channel's manager (ChannelManager; tests use fakes). */
-export interface DirectedChannel extends Pick<ChannelManager, 'channel' | 'updateIdentity' | 'tuneIn' | 'tuneOut' | 'runtimeStatus' | 'nowPlaying' | 'shutdown'>, Partial<Pick<ChannelManager, 'outputStats'>> {
+export interface DirectedChannel extends Pick<ChannelManager, 'channel' | 'updateIdentity' | 'tuneIn' | 'tuneOut' | 'runtimeStatus' | 'nowPlaying' | 'shutdown'>, Partial<Pick<ChannelManager, 'outputStats' | 'outputCursor'>> {
   on<K extends keyof ChannelManagerEvents>(event: K, listener: (...args: ChannelManagerEvents[K]) => void): unknown;
   /** Resolves once the channel carries `spec` (at once when off air); rejects if it could not switch. */
   setMode(spec: ModeSpec): Promise<void>;
@@ -300,6 +300,11 @@ export class ProgramDirector {
     if (slot.fanout.stats().viewers.some((v) => v.id === id)) {
       slot.viewers.set(id, { address: viewer?.address ?? clientInfo.split(' ')[0] ?? '', userAgent: viewer?.userAgent ?? '', sinceMs: this.opts.clock.nowMs() });
     }
+  }
+
+  /** Station time of the channel output's frame 0 and its frame rate, while on air. */
+  outputCursor(number: number): { t0Ms: number; fpsNum: number; fpsDen: number } | null {
+    return this.slots.get(number)?.manager.outputCursor?.() ?? null;
   }
 
   /** One channel as monitoring sees it, or null when there is no such channel. */
