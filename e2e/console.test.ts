@@ -47,6 +47,7 @@ describe('console against a fixture station', () => {
 
   it('lists the channels with tallies, what is on, and a station-referenced clock', async () => {
     await page.goto(station.url);
+    await page.locator('[data-testid="tab-channels"]').click();
     await page.locator('[data-testid="channel-1"]').waitFor({ timeout: 10_000 });
     await expect.poll(() => page.locator('.row').count()).toBe(4);
     const row1 = page.locator('[data-testid="channel-1"]');
@@ -104,6 +105,7 @@ describe('console against a fixture station', () => {
         delete (window as { MediaSource?: unknown }).MediaSource;
       });
       await p.goto(station.url);
+      await p.locator('[data-testid="tab-channels"]').click();
       await p.locator('[data-testid="channel-1"]').click();
       const error = p.locator('[data-testid="preview-error"]');
       await error.waitFor({ timeout: 10_000 });
@@ -119,15 +121,18 @@ describe('console against a fixture station', () => {
     try {
       const p = await ctx.newPage();
       await p.goto(station.url);
+      await p.locator('[data-testid="tab-channels"]').click();
       await p.locator('[data-testid="channel-1"]').waitFor();
-      await p.route('**/api/channels', (route) => route.abort('connectionrefused'));
+      // The console hears the station through its live feed: cut that, and every way back.
+      for (const route of ['**/api/channels', '**/api/events']) await p.route(route, (r) => r.abort('connectionrefused'));
+      station.dropFeeds();
       const banner = p.locator('[data-testid="link-banner"]');
       await banner.waitFor({ timeout: 10_000 });
-      expect(await banner.textContent()).toContain('Cannot reach the station');
+      await expect.poll(() => banner.textContent(), { timeout: 10_000 }).toContain('Cannot reach the station');
       expect(await p.locator('[data-testid="link-tally"]').textContent()).toBe('NO LINK');
       expect(await p.locator('.row').count()).toBe(4);
-      await p.unroute('**/api/channels');
-      await banner.waitFor({ state: 'detached', timeout: 10_000 });
+      for (const route of ['**/api/channels', '**/api/events']) await p.unroute(route);
+      await banner.waitFor({ state: 'detached', timeout: 15_000 });
     } finally {
       await ctx.close();
     }
@@ -139,6 +144,7 @@ const HAS_HEADLESS = existsSync(HEADLESS_ENTRY);
 
 interface HeadlessStation {
   url: string;
+  controlUrl: string;
   stop(): Promise<void>;
   director: { channelNumbers(): number[]; manager(n: number): { setMode(spec: { mode: string; message?: string; style?: string }): Promise<void> } | undefined };
 }
@@ -172,6 +178,7 @@ describe.skipIf(!HAS_HEADLESS)(
 
     it('opens the console, previews a channel, and the picture moves', async () => {
       await page.goto(station!.url);
+      await page.locator('[data-testid="tab-channels"]').click();
       const first = page.locator('.row').first();
       await first.waitFor({ timeout: 20_000 });
       await first.click();
@@ -195,6 +202,32 @@ describe.skipIf(!HAS_HEADLESS)(
       expect(after.error).toBeNull();
       expect(await page.locator('[data-testid="onair-tally"]').textContent()).toBe('ON AIR');
       expect(errors.filter((e) => /MSE|SourceBuffer|decode/i.test(e))).toEqual([]);
+    });
+
+    it('the emergency panel switches the real station: confirm, its answer, the banner and tallies, then RELEASE', async () => {
+      const p = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+      try {
+        await p.goto(station!.controlUrl);
+        const numbers = station!.director.channelNumbers();
+        await expect.poll(() => p.locator('[data-testid^="tile-"][data-tally]').count(), { timeout: 20_000 }).toBe(numbers.length);
+        await p.locator('[data-testid="eas-message"]').fill('This is a test of the RetroVue emergency alert system.');
+        await p.locator('[data-testid="emergency"]').click();
+        await p.locator('[data-testid="eas-confirm-go"]').click();
+        const outcome = p.locator('[data-testid="switch-outcome"]');
+        await expect.poll(() => outcome.getAttribute('data-ok'), { timeout: 15_000 }).toBe('true');
+        expect(await outcome.textContent()).toContain(`EMERGENCY on ${numbers.length} channel`);
+        await p.locator('[data-testid="emergency-banner"]').waitFor({ timeout: 5000 });
+        for (const n of numbers) await expect.poll(() => p.locator(`[data-testid="tile-${n}"]`).getAttribute('data-tally'), { timeout: 5000 }).toBe('EMERGENCY');
+        const state = (await (await fetch(`${station!.url}/api/director`)).json()) as { mode: string; message: string };
+        expect(state).toMatchObject({ mode: 'emergency', message: 'This is a test of the RetroVue emergency alert system.' });
+        await screenshot(p, 'emergency-real-1280x720.png');
+        await p.locator('[data-testid="release"]').click();
+        await p.locator('[data-testid="emergency-banner"]').waitFor({ state: 'detached', timeout: 15_000 });
+        for (const n of numbers) await expect.poll(() => p.locator(`[data-testid="tile-${n}"]`).getAttribute('data-tally'), { timeout: 5000 }).not.toBe('EMERGENCY');
+        expect(((await (await fetch(`${station!.url}/api/director`)).json()) as { mode: string }).mode).toBe('normal');
+      } finally {
+        await p.close();
+      }
     });
   },
 );

@@ -3,10 +3,12 @@ import { createRoot } from 'react-dom/client';
 import { App } from './components/App.tsx';
 import { resolveApiBase } from './bridge.ts';
 import { adoptControlToken } from './control-token.ts';
+import { useDirector } from './director-store.ts';
 import './styles.css';
+import './views.css';
 
 // Before anything renders, so the token never lingers in the address bar.
-adoptControlToken(window.location, window.sessionStorage, window.history);
+useDirector.setState({ token: adoptControlToken(window.location, window.sessionStorage, window.history) });
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -1,24 +1,42 @@
 import { useEffect } from 'react';
-import { startPolling, useConsole } from '../store.ts';
+import { useDirector } from '../director-store.ts';
+import { startGuideRefresh } from '../guide-store.ts';
+import { startStationFeed } from '../station-feed.ts';
+import { useConsole } from '../store.ts';
+import { useUi } from '../ui-store.ts';
+import { ChannelsView } from './ChannelsView.tsx';
+import { EmergencyPanel } from './EmergencyPanel.tsx';
+import { Footer } from './Footer.tsx';
 import { Header } from './Header.tsx';
 import { LinkBanner } from './LinkBanner.tsx';
-import { ChannelList } from './ChannelList.tsx';
-import { Preview } from './Preview.tsx';
-import { Footer } from './Footer.tsx';
+import { ModeBanner } from './ModeBanner.tsx';
+import { Multiview } from './Multiview.tsx';
+import { ScheduleGrid } from './ScheduleGrid.tsx';
+import { ViewTabs } from './ViewTabs.tsx';
 
-const POLL_MS = 1000;
-
-/** Number keys pick a channel (typed digits within a second combine, e.g. "1","2" → 12); Esc clears. */
+/**
+ * Number keys pick a channel (typed digits within a second combine, e.g. "1","2" → 12); Enter
+ * enlarges it in the multiview; Esc goes back (enlarged → multiview → no selection).
+ */
 function useChannelHotkeys(): void {
   useEffect(() => {
     let typed = '';
     let timer: ReturnType<typeof setTimeout> | undefined;
     const onKey = (e: KeyboardEvent): void => {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
-      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
-      const { channels, select } = useConsole.getState();
+      const t = e.target;
+      if (t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement) return;
+      const { channels, select, selected } = useConsole.getState();
+      const ui = useUi.getState();
       if (e.key === 'Escape') {
-        select(null);
+        if (ui.enlarged) ui.setEnlarged(false);
+        else select(null);
+        return;
+      }
+      if (e.key === 'Enter') {
+        // A focused button keeps its own Enter.
+        if (t instanceof HTMLButtonElement) return;
+        if (ui.view === 'multiview' && selected !== null) ui.setEnlarged(true);
         return;
       }
       if (!/^[0-9]$/.test(e.key)) return;
@@ -36,17 +54,30 @@ function useChannelHotkeys(): void {
   }, []);
 }
 
+function CurrentView() {
+  const view = useUi((s) => s.view);
+  if (view === 'schedule') return <ScheduleGrid />;
+  if (view === 'channels') return <ChannelsView />;
+  return <Multiview />;
+}
+
 export function App({ apiBase }: { apiBase: string | null }) {
-  useEffect(() => startPolling(apiBase, POLL_MS), [apiBase]);
+  useEffect(() => startStationFeed(apiBase), [apiBase]);
+  useEffect(() => startGuideRefresh(apiBase), [apiBase]);
   useChannelHotkeys();
+  const emergency = useDirector((s) => s.state?.mode === 'emergency');
   return (
-    <div className="console">
+    <div className={`console ${emergency ? 'console--emergency' : ''}`}>
       <Header />
+      <ModeBanner />
       <LinkBanner />
-      <main className="console__body">
-        <ChannelList />
-        <Preview />
-      </main>
+      <div className="workspace">
+        <main className="workspace__main">
+          <ViewTabs />
+          <CurrentView />
+        </main>
+        <EmergencyPanel />
+      </div>
       <Footer />
     </div>
   );

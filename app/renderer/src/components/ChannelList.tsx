@@ -66,7 +66,7 @@ export function ChannelList() {
     <section className="panel channels" aria-label="Channels">
       <div className="panel__head">
         <h2>CHANNELS</h2>
-        <span className="panel__hint">Click a channel or press its number to preview</span>
+        <span className="panel__hint">Click a channel or press its number to preview it</span>
       </div>
       {channels.length === 0 ? (
         <div className="empty">{link === 'connecting' ? 'Waiting for the station…' : link === 'ok' ? 'The station has no channels yet.' : 'No channel list: the station is not answering.'}</div>
