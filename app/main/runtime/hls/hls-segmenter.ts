@@ -22,9 +22,14 @@ export interface HlsSegment {
 }
 
 export interface HlsSegmenterOptions {
-  /** Segment length to aim for; cuts land on the first keyframe at or after it. */
+  /**
+   * Segment length to aim for; cuts land on the first keyframe at or after it. One GOP
+   * (1 s) by default: a cold viewer's player can start after one second of picture, and
+   * since every segment is as long as the first, its buffer never runs dry waiting for a
+   * longer one (a short first segment followed by longer ones stalls every cold start).
+   */
   targetMs?: number;
-  /** The first segment is shorter, so a cold viewer's player can start sooner. */
+  /** The first segment's target (default: the same as the others, for the reason above). */
   firstTargetMs?: number;
   /** Segments listed in the playlist. */
   window?: number;
@@ -68,7 +73,7 @@ export class HlsSegmenter {
   readonly segments: HlsSegment[] = [];
 
   constructor(private readonly opts: HlsSegmenterOptions = {}) {
-    this.opt = { targetMs: opts.targetMs ?? 2000, firstTargetMs: opts.firstTargetMs ?? 1000, window: opts.window ?? 6, keep: opts.keep ?? 10 };
+    this.opt = { targetMs: opts.targetMs ?? 1000, firstTargetMs: opts.firstTargetMs ?? opts.targetMs ?? 1000, window: opts.window ?? 10, keep: opts.keep ?? 16 };
     this.maxTargetS = Math.ceil(this.opt.targetMs / 1000);
   }
 
