@@ -1,22 +1,29 @@
-/** XMLTV guide data for IPTV clients (Jellyfin, Plex, Kodi, TiviMate). Pure. */
+/**
+ * XMLTV guide data for IPTV clients (Jellyfin, Plex, Kodi, TiviMate). Pure.
+ *
+ * Clients sort and badge programmes by these elements, so each says only what is known:
+ * the series or movie as <title>, the episode's own title as <sub-title> (never a copy of
+ * the title), <desc>, <date> (the year), <category> (Movie or Series, then the genres),
+ * and <episode-num> in xmltv_ns and onscreen forms. Children follow the DTD's order.
+ */
 import { toLocal, zoneOffsetMs } from '../clock/zoned-time.ts';
+import type { ProgramInfo } from '../library/program-info.ts';
 import type { EpgEntry } from '../schedule/types.ts';
+import { xmlText as esc } from './xml-text.ts';
 
 export interface XmltvChannel {
   number: number;
   name: string;
   timezone: string;
   entries: EpgEntry[];
+  /** Absolute URL of the channel's logo. */
+  iconUrl?: string;
+  /** Language of the guide text (default en). */
+  lang?: string;
 }
 
 export function xmltvChannelId(number: number): string {
   return `${number}.retrovue`;
-}
-
-function esc(text: string): string {
-  // XML 1.0 forbids these control characters outright; escaping cannot save them.
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 }
 
 /** "YYYYMMDDhhmmss +HHMM" in the channel's zone. */
@@ -27,25 +34,64 @@ export function xmltvTime(epochMs: number, timeZone: string): string {
   return `${p(l.year, 4)}${p(l.month)}${p(l.day)}${p(l.hour)}${p(l.minute)}${p(l.second)} ${off < 0 ? '-' : '+'}${p(Math.floor(Math.abs(off) / 60))}${p(Math.abs(off) % 60)}`;
 }
 
-const CATEGORY: Partial<Record<EpgEntry['kind'], string>> = { program: 'Series', filler: 'Interstitial', pad: 'Off air' };
+const KIND_CATEGORY: Partial<Record<EpgEntry['kind'], string>> = { filler: 'Interstitial', pad: 'Off air' };
+const OWN_LABELS = new Set(['Movie', 'Series', 'Interstitial', 'Off air']);
 
-export function buildXmltv(base: string, channels: XmltvChannel[]): string {
+/** What one programme element says, from the guide entry and (when known) its asset. */
+export interface ProgrammeText {
+  title: string;
+  subTitle: string | null;
+  desc: string | null;
+  year: number | null;
+  categories: string[];
+  season: number | null;
+  episode: number | null;
+}
+
+export function programmeText(e: EpgEntry, info: ProgramInfo | undefined): ProgrammeText {
+  if (info && e.kind === 'program') {
+    const head = info.isMovie ? ['Movie'] : info.isSeries ? ['Series'] : [];
+    const categories = [...new Set([...head, ...info.genres])];
+    const subTitle = info.episodeTitle && info.episodeTitle !== info.title ? info.episodeTitle : null;
+    return { title: info.title, subTitle, desc: info.description, year: info.year, categories, season: info.season, episode: info.episode };
+  }
+  // No asset facts (a gap, filler, or a guide without the library): what the entry itself says.
+  const subTitle = e.subtitle && e.subtitle !== e.title && !/^\s*(.*\s)?s\d{1,2}e\d{1,3}\s*$/i.test(e.subtitle) ? e.subtitle : null;
+  const kindCategory = KIND_CATEGORY[e.kind];
+  const categories = e.kind === 'program' && (e.season !== null || e.episode !== null) ? ['Series'] : kindCategory ? [kindCategory] : [];
+  return { title: e.title, subTitle, desc: null, year: null, categories, season: e.season, episode: e.episode };
+}
+
+function episodeNums(season: number | null, episode: number | null): string[] {
+  if (episode === null || episode < 1) return [];
+  const out = [`    <episode-num system="xmltv_ns">${season !== null && season >= 1 ? season - 1 : ''}.${episode - 1}.</episode-num>`];
+  if (season !== null && season >= 1) out.push(`    <episode-num system="onscreen">S${String(season).padStart(2, '0')}E${String(episode).padStart(2, '0')}</episode-num>`);
+  return out;
+}
+
+export function buildXmltv(base: string, channels: XmltvChannel[], programs: ReadonlyMap<number, ProgramInfo> = new Map()): string {
   const out = ['<?xml version="1.0" encoding="UTF-8"?>', '<!DOCTYPE tv SYSTEM "xmltv.dtd">', `<tv source-info-name="RetroVue" generator-info-name="RetroVue">`];
   for (const c of channels) {
-    out.push(`  <channel id="${xmltvChannelId(c.number)}">`, `    <display-name>${esc(c.name)}</display-name>`, `    <display-name>${c.number}</display-name>`, `    <icon src="${esc(base)}/icons/icon.png" />`, '  </channel>');
+    const lang = esc(c.lang ?? 'en');
+    out.push(
+      `  <channel id="${xmltvChannelId(c.number)}">`,
+      `    <display-name lang="${lang}">${esc(c.name)}</display-name>`,
+      `    <display-name>${c.number}</display-name>`,
+      `    <icon src="${esc(c.iconUrl ?? `${base}/iptv/logos/${c.number}.png`)}" />`,
+      '  </channel>',
+    );
   }
   for (const c of channels) {
+    const lang = esc(c.lang ?? 'en');
     for (const e of c.entries) {
-      const lines = [`  <programme start="${xmltvTime(e.startMs, c.timezone)}" stop="${xmltvTime(e.endMs, c.timezone)}" channel="${xmltvChannelId(c.number)}">`, `    <title>${esc(e.title)}</title>`];
-      if (e.subtitle) lines.push(`    <sub-title>${esc(e.subtitle)}</sub-title>`);
-      const category = e.season !== null || e.episode !== null ? 'Series' : CATEGORY[e.kind];
-      if (category) lines.push(`    <category>${category}</category>`);
-      if (e.episode !== null) {
-        lines.push(`    <episode-num system="xmltv_ns">${e.season !== null ? e.season - 1 : ''}.${e.episode - 1}.</episode-num>`);
-        if (e.season !== null) lines.push(`    <episode-num system="onscreen">S${String(e.season).padStart(2, '0')}E${String(e.episode).padStart(2, '0')}</episode-num>`);
-      }
-      lines.push('  </programme>');
-      out.push(...lines);
+      const t = programmeText(e, e.assetId !== null ? programs.get(e.assetId) : undefined);
+      out.push(`  <programme start="${xmltvTime(e.startMs, c.timezone)}" stop="${xmltvTime(e.endMs, c.timezone)}" channel="${xmltvChannelId(c.number)}">`, `    <title lang="${lang}">${esc(t.title)}</title>`);
+      if (t.subTitle) out.push(`    <sub-title lang="${lang}">${esc(t.subTitle)}</sub-title>`);
+      if (t.desc) out.push(`    <desc lang="${lang}">${esc(t.desc)}</desc>`);
+      if (t.year !== null) out.push(`    <date>${t.year}</date>`);
+      // Our own labels are English; genres are in whatever language the files were tagged in, taken as the channel's.
+      for (const cat of t.categories) out.push(`    <category lang="${OWN_LABELS.has(cat) ? 'en' : lang}">${esc(cat)}</category>`);
+      out.push(...episodeNums(t.season, t.episode), '  </programme>');
     }
   }
   out.push('</tv>');

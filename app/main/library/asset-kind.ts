@@ -36,9 +36,19 @@ export interface ParsedName {
   series: string | null;
   season: number | null;
   episode: number | null;
+  /** Release year, from "Title (1987)", "Title [1987]" or "Title.1987.1080p…". */
+  year: number | null;
 }
 
-/** Title, and season/episode when the name carries them (S01E02, 1x02). */
+/** "Title (1987)" and scene-style "Title.1987.720p.…": the year and the title before it. */
+function splitYear(base: string): { rest: string; year: number | null } {
+  const bracketed = /^(.*?)[\s._-]*[([]((?:19|20)\d{2})[)\]](?:.*)$/.exec(base);
+  const scene = /^(.+?)[\s._-]((?:19|20)\d{2})[\s._-](?:\d{3,4}p|bluray|blu-ray|web|webrip|web-dl|dvd|dvdrip|hdtv|x26[45]|h26[45]|remux|proper|repack)\b.*$/i.exec(base);
+  const m = bracketed ?? scene;
+  return m && (m[1] ?? '').trim() ? { rest: m[1] as string, year: Number(m[2]) } : { rest: base, year: null };
+}
+
+/** Title, season/episode when the name carries them (S01E02, 1x02), and the year when it does. */
 export function parseFileName(relPath: string): ParsedName {
   const parts = relPath.split(/[\\/]/);
   const base = (parts[parts.length - 1] ?? relPath).replace(/\.[^.]+$/, '');
@@ -49,7 +59,8 @@ export function parseFileName(relPath: string): ParsedName {
     const season = Number(m[2] ?? m[4]);
     const episode = Number(m[3] ?? m[5]);
     const rest = clean((m[6] ?? '').replace(/^[\s._-]+/, ''));
-    return { title: rest || `${series ?? 'Episode'} S${String(season).padStart(2, '0')}E${String(episode).padStart(2, '0')}`, series, season, episode };
+    return { title: rest || `${series ?? 'Episode'} S${String(season).padStart(2, '0')}E${String(episode).padStart(2, '0')}`, series, season, episode, year: null };
   }
-  return { title: clean(base), series: null, season: null, episode: null };
+  const { rest, year } = splitYear(base);
+  return { title: clean(rest), series: null, season: null, episode: null, year };
 }

@@ -12,6 +12,27 @@ export interface Enrichment {
   audio: AudioStreamInfo | null;
   chapters: Chapter[];
   bitRate: number | null;
+  /** Guide metadata from the container's tags; null where untagged. */
+  description: string | null;
+  genre: string | null;
+  year: number | null;
+}
+
+/** The first non-empty tag of `names`, matched without regard to case (MP4 says "description", Matroska "DESCRIPTION"). */
+function tag(tags: Record<string, string> | undefined, ...names: string[]): string | null {
+  if (!tags) return null;
+  const lower = new Map(Object.entries(tags).map(([k, v]) => [k.toLowerCase(), v]));
+  for (const n of names) {
+    const v = lower.get(n)?.replace(/\s+/g, ' ').trim();
+    if (v) return v.slice(0, 4000);
+  }
+  return null;
+}
+
+/** A release year from a date tag ("1987", "1987-05-01"); encoding times (creation_time) are not release dates. */
+function tagYear(tags: Record<string, string> | undefined): number | null {
+  const m = /^((?:18|19|20)\d{2})\b/.exec(tag(tags, 'date', 'year', 'date_released', 'originaldate') ?? '');
+  return m ? Number(m[1]) : null;
 }
 
 function rate(r: string | undefined): number {
@@ -40,5 +61,12 @@ export function enrichFromProbe(probe: ProbeResult): EnrichOutcome {
     .map((c) => ({ startMs: Math.round(Number(c.start_time) * 1000), endMs: Math.round(Number(c.end_time) * 1000), title: c.tags?.title ?? null }))
     .filter((c) => Number.isFinite(c.startMs) && Number.isFinite(c.endMs) && c.endMs > c.startMs && c.startMs < durationMs);
   const bitRate = probe.format.bit_rate ? Number(probe.format.bit_rate) : null;
-  return { ok: true, value: { durationMs, container: probe.format.format_name ?? 'unknown', video, audio, chapters, bitRate } };
+  const tags = probe.format.tags;
+  return {
+    ok: true,
+    value: {
+      durationMs, container: probe.format.format_name ?? 'unknown', video, audio, chapters, bitRate,
+      description: tag(tags, 'description', 'synopsis', 'summary', 'comment', 'longdescription'), genre: tag(tags, 'genre'), year: tagYear(tags),
+    },
+  };
 }

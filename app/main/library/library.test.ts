@@ -49,8 +49,16 @@ describe('folder conventions', () => {
     expect(kindFromRelPath('top.mp4')).toBe('program');
   });
   it('parses season and episode from names', () => {
-    expect(parseFileName('shows/Space Patrol/Space.Patrol.S01E02.The.Moon.mkv')).toEqual({ title: 'The Moon', series: 'Space Patrol', season: 1, episode: 2 });
-    expect(parseFileName('Movie Night.mp4')).toEqual({ title: 'Movie Night', series: null, season: null, episode: null });
+    expect(parseFileName('shows/Space Patrol/Space.Patrol.S01E02.The.Moon.mkv')).toEqual({ title: 'The Moon', series: 'Space Patrol', season: 1, episode: 2, year: null });
+    expect(parseFileName('Movie Night.mp4')).toEqual({ title: 'Movie Night', series: null, season: null, episode: null, year: null });
+  });
+
+  it('parses a release year from movie names, and leaves numbers that are part of the title', () => {
+    expect(parseFileName('movies/The Long Night (1987).mp4')).toMatchObject({ title: 'The Long Night', year: 1987 });
+    expect(parseFileName('movies/Robot.Summer.[2003].mkv')).toMatchObject({ title: 'Robot Summer', year: 2003 });
+    expect(parseFileName('movies/Robot.Summer.1999.720p.BluRay.x264.mkv')).toMatchObject({ title: 'Robot Summer', year: 1999 });
+    expect(parseFileName('movies/Blade Runner 2049.mp4')).toMatchObject({ title: 'Blade Runner 2049', year: null });
+    expect(parseFileName('movies/2001 A Space Odyssey.mp4')).toMatchObject({ title: '2001 A Space Odyssey', year: null });
   });
 });
 

@@ -99,7 +99,7 @@ export class Scanner {
             .insert(assets)
             .values({
               sourceId: source.id, collectionId, path: f.abs, relPath: f.rel, sizeBytes: f.size, mtimeMs: f.mtimeMs, state: 'new', kind: kindFromRelPath(f.rel),
-              title: parsed.title, series: parsed.series, season: parsed.season, episode: parsed.episode, createdAtMs: now, updatedAtMs: now,
+              title: parsed.title, series: parsed.series, season: parsed.season, episode: parsed.episode, year: parsed.year, createdAtMs: now, updatedAtMs: now,
             })
             .returning({ id: assets.id })
             .get();
@@ -154,6 +154,8 @@ export class Scanner {
           const v = enriched.value;
           this.library.transition(id, 'ready', null, {
             durationMs: v.durationMs, container: v.container, video: v.video, audio: v.audio, chapters: v.chapters, bitRate: v.bitRate, probedAtMs: this.clock.nowMs(),
+            // Tags win; a name's year stays when the file has no date tag.
+            description: v.description, genre: v.genre, ...(v.year !== null ? { year: v.year } : {}),
           });
           summary.ready++;
         } else {

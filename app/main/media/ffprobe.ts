@@ -23,7 +23,8 @@ export interface ProbeChapter {
 export interface ProbeResult {
   streams: ProbeStream[];
   chapters: ProbeChapter[];
-  format: { format_name?: string; duration?: string; bit_rate?: string };
+  /** Container tags (title, description, genre, date …), keys as the container spells them. */
+  format: { format_name?: string; duration?: string; bit_rate?: string; tags?: Record<string, string> };
 }
 
 export type ProbeOutcome = { ok: true; result: ProbeResult } | { ok: false; reason: string };

@@ -125,6 +125,21 @@ channels:
     loop: { collection: movies, epoch: "2026-02-01T00:00:00.000Z" }
 `;
 
+  it('keeps how a channel looks in IPTV clients (logo, group, language) through import and export', () => {
+    const t = openTestDb();
+    open.push(t);
+    library(t);
+    const clock = new ManualClock('2026-03-01T00:00:00Z');
+    const looks = TEXT.replace('    name: Six\n', '    name: Six\n    logo: "https://logos.example.org/six.png"\n    group: Films\n    language: fr\n');
+    importStation(t.db, clock, looks);
+    expect(exportStation(t.db).channels.find((c) => c.number === 6)).toMatchObject({ logo: 'https://logos.example.org/six.png', group: 'Films', language: 'fr' });
+    expect(exportStation(t.db).channels.find((c) => c.number === 5)).not.toHaveProperty('logo');
+    const bad = (field: string): string[] => problems(GOOD.replace('    name: Three\n', `    name: Three\n    ${field}\n`));
+    expect(bad('logo: logos/three.png')).toEqual(['channels[0].logo: expected an http(s) URL or an absolute path to a .png, .jpg, .svg or .webp file']);
+    expect(bad('logo: "javascript:alert(1)"')).toHaveLength(1);
+    expect(bad('language: English')).toEqual(['channels[0].language: expected a language code such as en, fr or pt-BR']);
+  });
+
   it('imports (upserts) channels, plans and pools, and exports them back', () => {
     const t = openTestDb();
     open.push(t);

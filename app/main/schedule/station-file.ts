@@ -36,6 +36,7 @@
  * optional `series` and `source`, or { path } for one asset.
  */
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { eq, inArray } from 'drizzle-orm';
 import { parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
@@ -152,6 +153,18 @@ const Channel = z
       .optional()
       .describe('Loop a collection in order instead of following zones'),
     guide: z.boolean().optional().describe('A TV-guide channel: scrolling listings of every channel, with no schedule of its own'),
+    logo: z
+      .string()
+      .min(1)
+      .refine((v) => /^https?:\/\/[^\s"<>]+$/.test(v) || (path.isAbsolute(v) && /\.(png|jpe?g|svg|webp)$/i.test(v)), 'expected an http(s) URL or an absolute path to a .png, .jpg, .svg or .webp file')
+      .optional()
+      .describe('Channel logo for IPTV clients (M3U tvg-logo, XMLTV icon); default: a generated one with the channel number'),
+    group: z.string().min(1).max(100).optional().describe('M3U group-title: the group IPTV clients file the channel under'),
+    language: z
+      .string()
+      .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'expected a language code such as en, fr or pt-BR')
+      .optional()
+      .describe('Language of the guide text (XMLTV lang), default en'),
     breaks: Breaks.optional(),
     zones: z.array(Zone).optional(),
     pools: Pools.optional(),
@@ -376,6 +389,9 @@ export function importStation(db: Db, clock: MasterClock, input: string | Statio
         loopItems: existing && existing.loopCollectionId === loopCollectionId && existing.loopEpochMs === loopEpochMs ? existing.loopItems : null,
         gridMinutes: c.grid ?? 30,
         broadcastDayStart: c.broadcastDayStart ?? '06:00',
+        logo: c.logo ?? null,
+        groupName: c.group ?? null,
+        language: c.language ?? null,
       };
       let channelId: number;
       if (existing) {
@@ -474,6 +490,9 @@ export function exportStation(db: Db): StationDoc {
     if (!ch.enabled) c.enabled = false;
     if (ch.gridMinutes !== 30) c.grid = ch.gridMinutes as 15 | 60;
     if (ch.broadcastDayStart !== '06:00') c.broadcastDayStart = ch.broadcastDayStart;
+    if (ch.logo) c.logo = ch.logo;
+    if (ch.groupName) c.group = ch.groupName;
+    if (ch.language) c.language = ch.language;
     if (ch.planKind === 'guide') {
       c.guide = true;
       out.push(c);

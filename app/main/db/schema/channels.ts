@@ -20,5 +20,9 @@ export const channels = sqliteTable('channels', {
   gridMinutes: integer('grid_minutes').notNull().default(30),
   /** Local time the broadcast day starts, "HH:MM". */
   broadcastDayStart: text('broadcast_day_start').notNull().default('06:00'),
+  /** How IPTV clients show the channel (station file): logo URL or file, group (M3U group-title), guide language. */
+  logo: text('logo'),
+  groupName: text('group_name'),
+  language: text('language'),
   createdAtMs: integer('created_at_ms').notNull(),
 });

@@ -69,6 +69,11 @@ export const assets = sqliteTable(
     series: text('series'),
     season: integer('season'),
     episode: integer('episode'),
+    /** Guide metadata from the file's tags (and the year from its name, e.g. "Title (1987)"). */
+    description: text('description'),
+    /** Genres as tagged, e.g. "Comedy; Kids". */
+    genre: text('genre'),
+    year: integer('year'),
     durationMs: integer('duration_ms'),
     container: text('container'),
     video: text('video', { mode: 'json' }).$type<VideoStreamInfo | null>(),
