@@ -20,11 +20,13 @@ export interface DemoItem {
   toneHz: number;
   /** Chapter starts in seconds (break points), besides 0. */
   chapters?: number[];
+  /** Container tags, read back by the scan into the guide (description, genre, date). */
+  tags?: Record<string, string>;
 }
 
 const min = 60;
 
-function episodes(series: string, folder: string, color: string, runtimes: number[], baseTone: number, withChapters: boolean): DemoItem[] {
+function episodes(series: string, folder: string, color: string, runtimes: number[], baseTone: number, withChapters: boolean, tags: Record<string, string> = {}): DemoItem[] {
   return runtimes.map((secs, i) => {
     const ep = `S01E${String(i + 1).padStart(2, '0')}`;
     return {
@@ -35,18 +37,25 @@ function episodes(series: string, folder: string, color: string, runtimes: numbe
       color,
       toneHz: baseTone + i * 20,
       chapters: withChapters ? [Math.round(secs / 3), Math.round((2 * secs) / 3)] : undefined,
+      tags,
     };
   });
 }
 
 /** What the demo station owns. Runtimes are TV-like so the grid and breaks look real. */
 export const DEMO_LIBRARY: DemoItem[] = [
-  ...episodes('Space Patrol', 'Space Patrol', '0x1b2a6b', [22 * min, 21.5 * min, 22.5 * min], 330, true),
-  ...episodes('Kitchen Heroes', 'Kitchen Heroes', '0x6b3a1b', [23 * min, 22 * min], 392, false),
-  ...episodes('Saturday Toons', 'Saturday Toons', '0x1b6b3a', [11 * min, 11.5 * min, 10.5 * min], 523, false),
-  ...episodes('Night Detective', 'Night Detective', '0x2a1b4b', [44 * min], 262, true),
-  { relPath: 'movies/The.Long.Night.mp4', title: 'The Long Night', subtitle: 'Feature presentation', seconds: 100 * min, color: '0x111111', toneHz: 196, chapters: [25 * min, 50 * min, 75 * min] },
-  { relPath: 'movies/Robot.Summer.mp4', title: 'Robot Summer', subtitle: 'Feature presentation', seconds: 75 * min, color: '0x4b1b1b', toneHz: 220, chapters: [25 * min, 50 * min] },
+  ...episodes('Space Patrol', 'Space Patrol', '0x1b2a6b', [22 * min, 21.5 * min, 22.5 * min], 330, true, { genre: 'Science fiction', description: 'The crew of the starship Meridian keeps the spaceways safe.', date: '1962' }),
+  ...episodes('Kitchen Heroes', 'Kitchen Heroes', '0x6b3a1b', [23 * min, 22 * min], 392, false, { genre: 'Cooking', description: 'Two neighbours, one kitchen and a deadline.', date: '1978' }),
+  ...episodes('Saturday Toons', 'Saturday Toons', '0x1b6b3a', [11 * min, 11.5 * min, 10.5 * min], 523, false, { genre: 'Animation; Kids', description: 'Cartoons for Saturday morning.', date: '1981' }),
+  ...episodes('Night Detective', 'Night Detective', '0x2a1b4b', [44 * min], 262, true, { genre: 'Crime; Drama', description: 'A private eye works the city after dark.', date: '1974' }),
+  {
+    relPath: 'movies/The.Long.Night.mp4', title: 'The Long Night', subtitle: 'Feature presentation', seconds: 100 * min, color: '0x111111', toneHz: 196, chapters: [25 * min, 50 * min, 75 * min],
+    tags: { genre: 'Drama; Thriller', description: 'A storm cuts the town off, and the night will not end.', date: '1987' },
+  },
+  {
+    relPath: 'movies/Robot.Summer.mp4', title: 'Robot Summer', subtitle: 'Feature presentation', seconds: 75 * min, color: '0x4b1b1b', toneHz: 220, chapters: [25 * min, 50 * min],
+    tags: { genre: 'Science fiction; Family', description: 'A boy and a junkyard robot spend one summer saving the fair.', date: '1984' },
+  },
   ...[
     ['Fizzy Cola', '0xc0392b', 30], ['Sunny Flakes', '0xd4ac0d', 30], ['Turbo Wax', '0x2e86c1', 15], ['Moon Shoes', '0x8e44ad', 30],
     ['Dr. Tooth', '0x17a589', 15], ['Pizza Planet', '0xca6f1e', 30], ['Bright Bulbs', '0x5d6d7e', 15], ['Cozy Socks', '0xa93226', 20],
@@ -125,7 +134,8 @@ export async function generateDemoMedia(dir: string, opts: DemoMediaOptions = {}
         writeFileSync(meta, ';FFMETADATA1\n' + bounds.slice(0, -1).map((s, i) => `[CHAPTER]\nTIMEBASE=1/1000\nSTART=${Math.round(s * 1000)}\nEND=${Math.round((bounds[i + 1] as number) * 1000)}\ntitle=Act ${i + 1}\n`).join(''));
         metaArgs.push('-f', 'ffmetadata', '-i', meta, '-map_metadata', '1', '-map_chapters', '1');
       }
-      await ffmpeg(bin, [...loopArgs, ...metaArgs, '-map', '0', '-c', 'copy', '-t', String(item.seconds), tmpOut]);
+      const tagArgs = Object.entries(item.tags ?? {}).flatMap(([k, v]) => ['-metadata', `${k}=${v}`]);
+      await ffmpeg(bin, [...loopArgs, ...metaArgs, '-map', '0', '-c', 'copy', ...tagArgs, '-t', String(item.seconds), tmpOut]);
       renameSync(tmpOut, out);
       rmSync(tmpBase, { force: true });
       rmSync(`${out}.ffmeta`, { force: true });
