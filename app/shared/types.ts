@@ -246,6 +246,10 @@ export interface EpgEntryDto {
   assetId: number | null;
   /** Runs across a broadcast-day start (e.g. a late movie past 06:00). */
   carryOver: boolean;
+  /** What the guide (XMLTV) says too, when the station knows it: description, Movie/Series and genres, year. */
+  description?: string | null;
+  categories?: string[];
+  year?: number | null;
 }
 
 /** GET /api/channels/{n}/epg. */

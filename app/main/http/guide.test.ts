@@ -116,6 +116,16 @@ describe('the guide, as clients sort and show it', () => {
     expect(xml).toContain('<display-name lang="en">Rock &amp; &lt;Roll&gt;</display-name>');
   });
 
+  it('the EPG API carries the same facts as the XMLTV guide', async () => {
+    type Entry = { title: string; subtitle: string | null; description?: string | null; categories?: string[]; year?: number | null; episode: number | null };
+    const epg = async (n: number): Promise<Entry[]> => (JSON.parse((await get(`${base}/api/channels/${n}/epg`)).body.toString('utf8')) as { entries: Entry[] }).entries;
+    const movie = (await epg(5)).find((e) => e.title === 'The Long Night');
+    expect(movie).toMatchObject({ subtitle: null, description: 'A night that never ends & a city <awake>.', categories: ['Movie', 'Drama', 'Thriller'], year: 1987 });
+    const shows = await epg(6);
+    expect(shows.find((e) => e.episode === 2)).toMatchObject({ title: 'Space Patrol', subtitle: 'The Moon', categories: ['Series', 'Kids'] });
+    expect(shows.find((e) => e.episode === 3)).toMatchObject({ title: 'Space Patrol', subtitle: null, categories: ['Series'] });
+  });
+
   it('gives every channel its own icon: the station file URL, its local file served, else a generated PNG', async () => {
     const xml = (await get(`${base}/iptv/xmltv.xml`)).body.toString('utf8');
     expect(xml).toContain('<icon src="https://logos.example.org/movies.png" />');

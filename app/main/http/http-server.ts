@@ -192,7 +192,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
     };
   });
 
-  registerScheduleRoutes(app, { director, schedule: opts.schedule, clock: opts.clock });
+  registerScheduleRoutes(app, { director, schedule: opts.schedule, clock: opts.clock, programs: opts.guide?.programs.bind(opts.guide) });
   const iptv = registerIptvRoutes(app, { director, schedule: opts.schedule, clock: opts.clock, guide: opts.guide });
   if (opts.monitoring) registerMonitoringRoutes(app, opts.monitoring);
   if (opts.asRun) registerAsRunRoutes(app, opts.asRun);

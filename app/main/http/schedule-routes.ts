@@ -16,6 +16,8 @@ import type { ChannelIdentity } from '../runtime/channel-manager.ts';
 import type { ChannelScheduleInfo } from '../schedule/schedule-service.ts';
 import { broadcastDateAt, dayFrame, nextDate, parseHhMm } from '../schedule/time.ts';
 import type { EpgEntry, PlaylogEvent } from '../schedule/types.ts';
+import type { ProgramInfo } from '../library/program-info.ts';
+import { programmeText } from './xmltv.ts';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -37,6 +39,8 @@ export interface ScheduleRoutesOptions {
   director: { channels(): readonly Readonly<ChannelIdentity>[] };
   schedule: ScheduleRoutesReader;
   clock: MasterClock;
+  /** Asset facts for the guide fields (description, categories, year, the real episode title); absent: the entries as built. */
+  programs?(assetIds: Iterable<number>): ReadonlyMap<number, ProgramInfo>;
 }
 
 const ISO = z.iso.datetime({ offset: true, message: 'expected an ISO-8601 time with offset, e.g. 2026-11-21T06:00:00-05:00' });
@@ -125,17 +129,26 @@ export function registerScheduleRoutes(app: StationApp, opts: ScheduleRoutesOpti
       const d = broadcastDateAt(ms, info.timezone, dsm);
       return `${d.year}-${d.month}-${d.day}`;
     };
-    const entries: EpgEntryDto[] = all.slice(0, MAX_ITEMS).map((e) => ({
-      start: toIsoInZone(e.startMs, info.timezone),
-      end: toIsoInZone(e.endMs, info.timezone),
-      title: e.title,
-      subtitle: e.subtitle,
-      season: e.season,
-      episode: e.episode,
-      kind: e.kind,
-      assetId: e.assetId,
-      carryOver: e.endMs > e.startMs && day(e.startMs) !== day(e.endMs - 1),
-    }));
+    const shown = all.slice(0, MAX_ITEMS);
+    const programs = opts.programs?.(shown.flatMap((e) => (e.assetId !== null ? [e.assetId] : []))) ?? new Map<number, ProgramInfo>();
+    const entries: EpgEntryDto[] = shown.map((e) => {
+      // The same words the XMLTV guide uses, so the console and IPTV clients agree.
+      const t = programmeText(e, e.assetId !== null ? programs.get(e.assetId) : undefined);
+      return {
+        start: toIsoInZone(e.startMs, info.timezone),
+        end: toIsoInZone(e.endMs, info.timezone),
+        title: t.title,
+        subtitle: t.subTitle,
+        season: e.season,
+        episode: e.episode,
+        kind: e.kind,
+        assetId: e.assetId,
+        carryOver: e.endMs > e.startMs && day(e.startMs) !== day(e.endMs - 1),
+        description: t.desc,
+        categories: t.categories,
+        year: t.year,
+      };
+    });
     const body: EpgDto = { ...header(range, all.length > MAX_ITEMS), entries };
     return body;
   });
