@@ -10,6 +10,7 @@ import http from 'node:http';
 import path from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { channelHealthSchema, stationStatusSchema } from '../../shared/status-schema.ts';
 import type { AsRunEntryDto, ChannelHealthDto, StationStatusDto } from '../../shared/types.ts';
 import { SystemClock } from '../clock/master-clock.ts';
 import { openDatabase } from '../db/database.ts';
@@ -120,7 +121,9 @@ describe('monitoring and as-run on a real station', () => {
     expect(health.processes.some((p) => p.role === 'encoder' && p.pid > 0 && (p.rssBytes ?? 0) > 1_000_000)).toBe(true);
     expect(health.nowPlaying?.title).toBeTruthy();
 
-    const status = JSON.parse(statusText) as StationStatusDto;
+    // Every field as the shared schema says (strict: nothing more, nothing missing).
+    channelHealthSchema.parse(health);
+    const status = stationStatusSchema.parse(JSON.parse(statusText)) as StationStatusDto;
     expect(status.channelsOnAir).toBe(1);
     expect(status.system.memTotalBytes).toBeGreaterThan(0);
     // Open on the LAN: never the token, never the station's folders.
@@ -157,6 +160,30 @@ describe('monitoring and as-run on a real station', () => {
     const report = (await (await fetch(`${base}/api/asrun/report?channel=1`)).json()) as { onAirMs: number; missed: unknown[] };
     expect(report.onAirMs).toBeGreaterThan(4000);
     expect(report.missed).toEqual([]);
+  }, 90_000);
+
+  it('an encoder killed on air is restarted; health, /metrics and the as-run entry say so', async () => {
+    const base = running.url;
+    const watching = watchStream(`${base}/iptv/channel/1.ts`, 7000);
+    await clock.sleep(2000);
+    const before = (await (await fetch(`${base}/api/channels/1/health`)).json()) as ChannelHealthDto;
+    const encoder = before.processes.find((p) => p.role === 'encoder')!;
+    expect(encoder).toBeDefined();
+    process.kill(encoder.pid, 'SIGKILL');
+    await clock.sleep(3000);
+    const after = (await (await fetch(`${base}/api/channels/1/health`)).json()) as ChannelHealthDto;
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const watched = await watching;
+    expect(watched.body.length).toBeGreaterThan(100_000);
+    expect(after.restarts.encoder).toBe(before.restarts.encoder + 1);
+    expect(after.restarts.recent.at(-1)?.what).toBe('encoder');
+    expect(after.processes.find((p) => p.role === 'encoder')?.pid).not.toBe(encoder.pid);
+    expect(counter(metrics, 'retrovue_encoder_restarts_total', '1')).toBe(after.restarts.encoder);
+    await clock.sleep(500);
+    running.asRun.flush();
+    const { entries } = (await (await fetch(`${base}/api/asrun?channel=1`)).json()) as { entries: AsRunEntryDto[] };
+    expect(entries.some((e) => e.deviation?.includes('encoder restarted'))).toBe(true);
+    console.log(`encoder kill: restarted (${after.restarts.recent.at(-1)?.cause}); ${after.restarts.encoder} restart(s) in health and /metrics`);
   }, 90_000);
 });
 
