@@ -16,6 +16,7 @@ import { resolveFfmpegBinaries } from '../media/ffmpeg-binaries.ts';
 import { importStation } from '../schedule/station-file.ts';
 import { openStation } from '../station.ts';
 import { makeTempDir } from '../test-support/temp-dir.ts';
+import { watchStream } from '../test-support/watch-stream.ts';
 import { channelLogoPng } from './channel-logo.ts';
 
 const VALIDATOR = ['/usr/bin/tv_validate_file', '/usr/local/bin/tv_validate_file'].find((p) => existsSync(p));
@@ -74,7 +75,7 @@ describe('the guide, as clients sort and show it', () => {
       '    zones: [{ name: All day, start: "06:00", end: "06:00", play: series, sources: [{ collection: "shows/Space Patrol" }] }]',
     ].join('\n'));
     st.close();
-    running = await startHeadlessStation({ dataDir: data, host: '127.0.0.1', port: 0, demo: false, consoleDir: null, ssdp: false });
+    running = await startHeadlessStation({ dataDir: data, host: '127.0.0.1', port: 0, demo: false, consoleDir: null, ssdp: false, lingerMs: 0 });
     base = running.url;
   }, 60_000);
   afterAll(async () => {
@@ -115,6 +116,19 @@ describe('the guide, as clients sort and show it', () => {
     expect(programmes(xml, 'Space Patrol').some((p) => p.includes('channel="8.retrovue"') && p.includes('<sub-title lang="en">The Moon</sub-title>'))).toBe(true);
     expect(xml).toContain('<display-name lang="en">Rock &amp; &lt;Roll&gt;</display-name>');
   });
+
+  it('lineup.json parses and its URLs play (MPEG-TS), as an HDHomeRun client would use them', async () => {
+    const lineup = JSON.parse((await get(`${base}/lineup.json`)).body.toString('utf8')) as Array<{ GuideNumber: string; GuideName: string; URL: string }>;
+    expect(lineup.map((c) => c.GuideNumber)).toEqual(['5', '6', '8']);
+    const five = lineup.find((c) => c.GuideNumber === '5');
+    expect(five?.URL).toBe(`${base}/iptv/channel/5.ts`);
+    const r = await watchStream(five?.URL as string, 2500);
+    expect(r.status).toBe(200);
+    expect(r.body.length).toBeGreaterThan(188 * 50);
+    // MPEG-TS: a sync byte every 188 bytes.
+    const start = r.body.indexOf(0x47);
+    for (let i = start; i + 188 * 10 < r.body.length && i < start + 188 * 200; i += 188) expect(r.body[i]).toBe(0x47);
+  }, 30_000);
 
   it('the EPG API carries the same facts as the XMLTV guide', async () => {
     type Entry = { title: string; subtitle: string | null; description?: string | null; categories?: string[]; year?: number | null; episode: number | null };
