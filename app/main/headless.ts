@@ -29,6 +29,8 @@ import { AsRunStore } from './asrun/asrun-store.ts';
 import { createMetrics } from './monitoring/metrics.ts';
 import { StationMonitor } from './monitoring/station-monitor.ts';
 import { HlsSessions } from './runtime/hls/hls-sessions.ts';
+import { ScanJob } from './library/scan-job.ts';
+import { extractPosterFrame } from './media/poster-frame.ts';
 
 export interface HeadlessOptions {
   dataDir: string;
@@ -64,6 +66,8 @@ export interface RunningStation {
   schedule: ScheduleService;
   monitor: StationMonitor;
   asRun: AsRunLogger;
+  /** The console's library scans (one at a time). */
+  scans: ScanJob;
   stop(): Promise<void>;
 }
 
@@ -157,10 +161,30 @@ export async function startHeadlessStation(opts: HeadlessOptions): Promise<Runni
       looks: () => new Map(station.channels.list().map((c) => [c.number, { logo: c.logo, group: c.groupName, language: c.language }])),
       programs: (ids) => programs.get(ids),
     };
+    // Writes made in this process do not move SQLite's data_version, so the edit watcher
+    // never sees them: a scan or a channel switch from the console applies itself.
+    const scans = new ScanJob({
+      scanner: station.scanner, library: station.library, clock: station.clock, logger,
+      afterScan: async () => {
+        schedule.reload();
+        await schedule.buildHorizon();
+        await director.syncChannels(station.channels.list());
+      },
+    });
+    const hasChannel = (n: number): boolean => director.manager(n) !== undefined;
     const http = await createHttpServer({
       director, schedule, clock: station.clock, logger, controlToken: token, consoleDir: opts.consoleDir === undefined ? defaultConsoleDir() : opts.consoleDir, hdhomerun, guide,
-      monitoring: { monitor, metrics: createMetrics(monitor), director },
+      monitoring: { monitor, metrics: createMetrics(monitor), director, scans },
       hls,
+      library: { library: station.library, scans },
+      channelControl: {
+        has: hasChannel,
+        setEnabled: async (n, enabled) => {
+          station.channels.setEnabled(n, enabled);
+          await director.syncChannels(station.channels.list());
+        },
+      },
+      posters: { schedule, clock: station.clock, has: hasChannel, extract: (file, offsetMs) => extractPosterFrame(file, offsetMs) },
       asRun: { store: asRunStore, clock: station.clock, channels: channelDays, playlog: (n, a, b) => schedule.playlog(n, a, b) },
     });
     await http.listen({ host: opts.host ?? '0.0.0.0', port: opts.port ?? 8410 });
@@ -198,11 +222,14 @@ export async function startHeadlessStation(opts: HeadlessOptions): Promise<Runni
       schedule,
       monitor,
       asRun,
+      scans,
       async stop() {
         if (stopped) return;
         stopped = true;
         removeRunningStation(opts.dataDir, info);
         stopWatching();
+        // A scan writes the library to the end; the database must still be open then.
+        await scans.idle();
         await ssdp?.stop();
         schedule.stop();
         monitor!.stop();

@@ -11,6 +11,7 @@ import type { Logger } from '../logger.ts';
 import { ChannelFailedError } from '../runtime/channel-manager.ts';
 import { HlsUnavailableError, type HlsSessions } from '../runtime/hls/hls-sessions.ts';
 import { ChannelDisabledError, UnknownChannelError } from '../runtime/program-director.ts';
+import { DISABLED_HINT } from './channel-control-routes.ts';
 
 type StationApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>;
 
@@ -28,7 +29,7 @@ export async function servePlaylist(hls: HlsSessions, number: number, reply: Fas
     return reply.code(200).headers({ 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': '*' }).send(text);
   } catch (err) {
     if (err instanceof UnknownChannelError) return send(reply, 404, { error: err.message, hint: 'List channels at /api/channels.' });
-    if (err instanceof ChannelDisabledError) return send(reply, 403, { error: err.message, hint: 'Enable the channel in the console or the station file.' });
+    if (err instanceof ChannelDisabledError) return send(reply, 403, { error: err.message, hint: DISABLED_HINT });
     if (err instanceof ChannelFailedError || err instanceof HlsUnavailableError) return send(reply, 503, { error: (err as Error).message, hint: 'The channel could not go on air; see its log. Try again shortly.' });
     logger.error({ err, channel: number }, 'HLS playlist failed');
     return send(reply, 500, { error: 'Internal error; see the station log.' });

@@ -32,6 +32,9 @@ import { registerHlsRoutes, servePlaylist } from './hls-routes.ts';
 import type { HlsSessions } from '../runtime/hls/hls-sessions.ts';
 import { isTunerScanRequest, registerHdhomerunRoutes, type HdhomerunOptions } from './hdhomerun-routes.ts';
 import { registerIptvRoutes, type GuideData } from './iptv-routes.ts';
+import { registerLibraryRoutes, type LibraryRoutesOptions } from './library-routes.ts';
+import { DISABLED_HINT, registerChannelControlRoutes, type ChannelControlOptions } from './channel-control-routes.ts';
+import { registerPosterRoutes, type PosterRoutesOptions } from './poster-routes.ts';
 
 /** The schedule as the HTTP side reads it: on air, playlog, and the guide. */
 export interface GuideReader extends ScheduleReader {
@@ -60,6 +63,12 @@ export interface HttpServerOptions {
   asRun?: AsRunRoutesOptions;
   /** HLS from each channel's encoder (absent: no .m3u8). */
   hls?: HlsSessions;
+  /** The library's read endpoints and its background scan. */
+  library?: LibraryRoutesOptions;
+  /** Enabling and disabling channels (POST /api/channels/{n}/enabled). */
+  channelControl?: ChannelControlOptions;
+  /** Poster frames of what is on now (GET /api/channels/{n}/poster.jpg). */
+  posters?: PosterRoutesOptions;
 }
 
 function baseUrl(req: FastifyRequest): string {
@@ -197,6 +206,9 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
   if (opts.monitoring) registerMonitoringRoutes(app, opts.monitoring);
   if (opts.asRun) registerAsRunRoutes(app, opts.asRun);
   if (opts.hls) registerHlsRoutes(app, opts.hls);
+  if (opts.library) registerLibraryRoutes(app, opts.library);
+  if (opts.channelControl) registerChannelControlRoutes(app, opts.channelControl);
+  if (opts.posters) registerPosterRoutes(app, opts.posters);
 
   const m3uQuery = z.object({ format: z.enum(['ts', 'hls']).optional() }).strict();
   app.get('/iptv/channels.m3u', async (req, reply) => {
@@ -222,7 +234,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
       // Headers only: probing a stream (players and tuners do) never puts a channel on the air.
       const channel = director.channels().find((c) => c.number === number);
       if (!channel) return fail(reply, 404, `There is no channel ${number}.`, 'List channels at /api/channels.');
-      if (!channel.enabled) return fail(reply, 403, `Channel ${number} is disabled.`, 'Enable the channel in the console or the station file.');
+      if (!channel.enabled) return fail(reply, 403, `Channel ${number} is disabled.`, DISABLED_HINT);
       return reply.code(200).headers({ 'Content-Type': 'video/mp2t', 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': '*' }).send();
     }
     const res = reply.raw;
@@ -237,7 +249,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
     } catch (err) {
       const [code, hint] =
         err instanceof UnknownChannelError ? [404, 'List channels at /api/channels.'] :
-        err instanceof ChannelDisabledError ? [403, 'Enable the channel in the console or the station file.'] :
+        err instanceof ChannelDisabledError ? [403, DISABLED_HINT] :
         err instanceof ChannelFailedError ? [503, 'The channel could not go on air; see its log. Try again shortly.'] :
         [500, 'See the station log.'];
       if (code === 500) opts.logger.error({ err }, 'tune-in failed');

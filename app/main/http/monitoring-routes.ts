@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, RawServerDefault } from 'fastify';
 import { z } from 'zod';
+import type { ScanStatusDto } from '../../shared/library-types.ts';
 import type { ApiError, DirectorStateDto, StationStatusDto } from '../../shared/types.ts';
 import type { Logger } from '../logger.ts';
 import type { createMetrics } from '../monitoring/metrics.ts';
@@ -17,6 +18,8 @@ export interface MonitoringRoutesOptions {
   monitor: StationMonitor;
   metrics: ReturnType<typeof createMetrics>;
   director: { state(): DirectorStateDto };
+  /** A library scan's progress, pushed as `scan` events while it runs. */
+  scans?: { on(event: 'status', fn: (s: ScanStatusDto) => void): unknown; off(event: 'status', fn: (s: ScanStatusDto) => void): unknown };
   /** Most event-stream clients at once (each holds a socket). */
   maxEventClients?: number;
 }
@@ -44,8 +47,13 @@ export function registerMonitoringRoutes(app: StationApp, opts: MonitoringRoutes
     lastDirector = dText;
   };
   monitor.on('status', onStatus);
+  const onScan = (s: ScanStatusDto) => {
+    for (const res of clients) send(res, 'scan', s);
+  };
+  opts.scans?.on('status', onScan);
   app.addHook('onClose', async () => {
     monitor.off('status', onStatus);
+    opts.scans?.off('status', onScan);
     for (const res of clients) res.end();
     clients.clear();
   });

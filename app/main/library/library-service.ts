@@ -103,6 +103,24 @@ export class LibraryService {
     return this.db.select().from(assets).where(where.length ? and(...where) : undefined).orderBy(asc(assets.relPath)).all();
   }
 
+  /** One page of assets in path order, and how many match in all (for a bounded listing). */
+  pageAssets(filter: AssetFilter, limit: number, offset: number): { total: number; rows: AssetRow[] } {
+    const where: SQL[] = [];
+    if (filter.state) where.push(eq(assets.state, filter.state));
+    if (filter.kind) where.push(eq(assets.kind, filter.kind));
+    if (filter.collectionId !== undefined) where.push(eq(assets.collectionId, filter.collectionId));
+    if (filter.sourceId !== undefined) where.push(eq(assets.sourceId, filter.sourceId));
+    const cond = where.length ? and(...where) : undefined;
+    const total = this.db.select({ n: sql<number>`count(*)` }).from(assets).where(cond).get()?.n ?? 0;
+    const rows = this.db.select().from(assets).where(cond).orderBy(asc(assets.relPath), asc(assets.id)).limit(limit).offset(offset).all();
+    return { total, rows };
+  }
+
+  /** Assets per state, per source. */
+  stateCounts(): { sourceId: number; state: AssetState; n: number }[] {
+    return this.db.select({ sourceId: assets.sourceId, state: assets.state, n: sql<number>`count(*)` }).from(assets).groupBy(assets.sourceId, assets.state).all();
+  }
+
   /** Ready assets of a collection in play order (series order, then path). */
   readyAssetsInCollection(collectionId: number): AssetRow[] {
     return this.listAssets({ collectionId, state: 'ready' }).sort(
