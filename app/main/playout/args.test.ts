@@ -30,7 +30,7 @@ describe('encoder args (golden)', () => {
       '-b:v', '2500k', '-maxrate', '2500k', '-bufsize', '5000k',
       '-g', '30', '-keyint_min', '30', '-sc_threshold', '0',
       '-c:a', 'aac', '-b:a', '128k', '-ar', '48000', '-ac', '2',
-      '-f', 'mpegts', '-muxdelay', '0', '-muxpreload', '0', '-flush_packets', '1',
+      '-f', 'mpegts', '-muxdelay', '0.1', '-muxpreload', '0', '-flush_packets', '1',
       'pipe:1',
     ]);
   });

@@ -16,6 +16,22 @@ export interface EncoderArgsOptions {
   tsOffsetSeconds?: number;
 }
 
+/**
+ * How far the PCR runs behind decode time (s). With 0, audio PES (several AAC
+ * frames, written once full) reached players up to a frame after their decode time (VLC:
+ * "dts later than pcr"); 0.1 s leaves every PES ~40 ms to spare and costs no tune-in time.
+ */
+export const MUX_DELAY_SECONDS = 0.1;
+
+/**
+ * PTS (90 kHz) of output frame 0: the muxer starts timestamps at twice the mux delay, and
+ * the AAC encoder's priming (1024 samples) shifts the programme by one audio frame. The
+ * station time of a video PTS is then t0 + (PTS − this) / 90 ms (checked on real ffmpeg).
+ */
+export function firstVideoPts90k(profile: OutputProfile): number {
+  return Math.round(2 * MUX_DELAY_SECONDS * 90_000 + (1024 * 90_000) / profile.audioSampleRate);
+}
+
 /** Frames per GOP for the profile (keyframe every gopSeconds, at least 1 frame). */
 export function gopFrames(profile: OutputProfile): number {
   return Math.max(1, Math.round((profile.gopSeconds * profile.fpsNum) / profile.fpsDen));
@@ -64,7 +80,7 @@ export function buildEncoderArgs(profile: OutputProfile, opts: EncoderArgsOption
     '-ac', String(profile.audioChannels),
     ...(opts.tsOffsetSeconds ? ['-output_ts_offset', opts.tsOffsetSeconds.toFixed(6)] : []),
     '-f', 'mpegts',
-    '-muxdelay', '0',
+    '-muxdelay', String(MUX_DELAY_SECONDS),
     '-muxpreload', '0',
     '-flush_packets', '1',
     'pipe:1',

@@ -17,6 +17,7 @@ import type { MasterClock } from '../clock/master-clock.ts';
 import { toIsoInZone } from '../clock/zoned-time.ts';
 import type { Logger } from '../logger.ts';
 import type { ChannelOutput, OutputHealth, OutputStats } from '../playout/channel-output.ts';
+import { firstVideoPts90k } from '../playout/encoder-args.ts';
 import type { DecoderRestart, FrameSource, MediaFault, SegmentAiring } from '../playout/frame-source.ts';
 import type { AirEvidence, AirMark } from './air-evidence.ts';
 import { segmentsFrom } from './playout-plan.ts';
@@ -193,10 +194,10 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
     return this.output?.stats() ?? null;
   }
 
-  /** The output's timeline origin and the frame being written (tests and benchmarks). */
-  outputCursor(): { t0Ms: number; frame: number; fpsNum: number; fpsDen: number } | null {
+  /** The output's timeline origin, the frame being written, and the video PTS of frame 0 (HLS dates, tests). */
+  outputCursor(): { t0Ms: number; frame: number; fpsNum: number; fpsDen: number; pts0: number } | null {
     const tl = this.output?.getTimeline();
-    return tl && this.output ? { t0Ms: tl.t0Ms, frame: this.output.frameCursor, fpsNum: tl.fpsNum, fpsDen: tl.fpsDen } : null;
+    return tl && this.output ? { t0Ms: tl.t0Ms, frame: this.output.frameCursor, fpsNum: tl.fpsNum, fpsDen: tl.fpsDen, pts0: firstVideoPts90k(this.opts.profile) } : null;
   }
 
   /** What the schedule says is on now, for dashboards and the API. */

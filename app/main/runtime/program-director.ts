@@ -303,7 +303,7 @@ export class ProgramDirector {
   }
 
   /** Station time of the channel output's frame 0 and its frame rate, while on air. */
-  outputCursor(number: number): { t0Ms: number; fpsNum: number; fpsDen: number } | null {
+  outputCursor(number: number): { t0Ms: number; fpsNum: number; fpsDen: number; pts0: number } | null {
     return this.slots.get(number)?.manager.outputCursor?.() ?? null;
   }
 

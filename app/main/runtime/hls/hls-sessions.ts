@@ -12,7 +12,7 @@ import { HlsSegmenter, type HlsSegment } from './hls-segmenter.ts';
 export interface HlsDirector {
   tune(number: number, sink: Writable, clientInfo: string, onReady?: () => void, viewer?: { address: string; userAgent: string }): Promise<void>;
   /** Station time of output frame 0 and the frame rate, while on air. */
-  outputCursor(number: number): { t0Ms: number; fpsNum: number; fpsDen: number } | null;
+  outputCursor(number: number): { t0Ms: number; fpsNum: number; fpsDen: number; pts0: number } | null;
 }
 
 export interface HlsSessionsOptions {
@@ -31,13 +31,13 @@ class Session {
   lastRequestMono: number;
   private waiters: (() => void)[] = [];
 
-  constructor(t0: () => { t0Ms: number } | null, now: number) {
+  constructor(t0: () => { t0Ms: number; pts0: number } | null, now: number) {
     this.lastRequestMono = now;
     this.segmenter = new HlsSegmenter({
-      // Encoder timestamps count frames from the output's frame 0 (muxdelay 0): PTS/90 ms after its station time.
+      // Encoder timestamps count frames from the output's frame 0, which has PTS pts0.
       stationTimeOfPts: (pts) => {
         const c = t0();
-        return c ? Math.round(c.t0Ms + pts / 90) : null;
+        return c ? Math.round(c.t0Ms + (pts - c.pts0) / 90) : null;
       },
       onSegment: () => {
         const w = this.waiters;

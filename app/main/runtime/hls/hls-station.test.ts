@@ -71,6 +71,12 @@ describe('HLS from the channel encoder', () => {
     const pdt = Date.parse(seg0.dateTimeString!);
     expect(Math.abs(pdt - clock.nowMs())).toBeLessThan(5000);
     expect(running.director.pids().length).toBeLessThanOrEqual(3);
+    // …to the frame: the segment's first picture is the one the timeline puts at that date.
+    const seg0Bytes = Buffer.from(await (await fetch(`${running.url}${seg0.uri}`)).arrayBuffer());
+    const firstFrame = (await readFrameNumbers(seg0Bytes)).find((f) => f !== null)!;
+    const expected = Math.floor(((pdt - epochMs) % 10_000) * 30 / 1000);
+    console.log(`hls: segment 0 dated ${seg0.dateTimeString}, first frame ${firstFrame}, timeline says ${expected}`);
+    expect(Math.abs((firstFrame % B_OFFSET) - (expected % 150))).toBeLessThanOrEqual(1);
 
     const ff = resolveFfmpegBinaries();
     const out = path.join(tmp.dir, 'hls.ts');
