@@ -24,5 +24,7 @@ export const channels = sqliteTable('channels', {
   logo: text('logo'),
   groupName: text('group_name'),
   language: text('language'),
+  /** The channel's output profile from the station file (JSON OutputSpec); null = the station's default. */
+  outputProfile: text('output_profile'),
   createdAtMs: integer('created_at_ms').notNull(),
 });

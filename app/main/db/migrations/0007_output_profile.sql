@@ -1,0 +1,1 @@
+ALTER TABLE `channels` ADD `output_profile` text;
