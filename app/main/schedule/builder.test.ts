@@ -160,6 +160,8 @@ function checkInvariants(p: ResolvedPlan, days: BuiltDay[], library: LibraryAsse
         for (const brk of breaksOf(b)) {
           const spots = brk.filter((x) => x.kind === 'commercial' || x.kind === 'promo').map((x) => x.assetId);
           eq(new Set(spots).size, spots.length, 'a spot aired twice in one break');
+          const promos = brk.filter((x) => x.kind === 'promo').length;
+          ok(promos <= p.plan.breaks.maxPromosPerBreak, `${promos} promos in a break (cap ${p.plan.breaks.maxPromosPerBreak})`);
         }
       }
     }
@@ -249,6 +251,7 @@ const arbPlan = fc
     breaksPerHour: fc.integer({ min: 0, max: 8 }),
     marginMin: fc.integer({ min: 0, max: 5 }),
     cooldownMin: fc.integer({ min: 0, max: 90 }),
+    maxPromos: fc.integer({ min: 0, max: 3 }),
   })
   .chain((r) =>
     fc.record({
@@ -263,7 +266,7 @@ const arbPlan = fc
       gridMinutes: r.grid,
       broadcastDayStart: dayStart,
       seed: r.seed,
-      breaks: { ...DEFAULT_BREAK_RULES, breaksPerHour: r.breaksPerHour, marginMs: r.marginMin * MIN, spotCooldownMs: r.cooldownMin * MIN },
+      breaks: { ...DEFAULT_BREAK_RULES, breaksPerHour: r.breaksPerHour, marginMs: r.marginMin * MIN, spotCooldownMs: r.cooldownMin * MIN, maxPromosPerBreak: r.maxPromos },
       zones,
     }),
   );
@@ -532,6 +535,24 @@ describe('break anatomy', () => {
     expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(2);
     // With filler in the pools, the cooldown is never broken.
     for (const times of airings.values()) for (let i = 1; i < times.length; i++) expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(DEFAULT_BREAK_RULES.spotCooldownMs);
+  });
+
+  it.each([0, 1, 2])('a break carries at most maxPromos (%i) promos, tight-fill and dead-air fill included', (cap) => {
+    // Short promos and few commercials: without the cap, tight-fill closes most breaks with promos.
+    const lib = [...standardLibrary().filter((a) => a.collectionId !== C.promos && a.collectionId !== C.commercials)];
+    [15, 30, 30, 60].forEach((s) => lib.push(asset(C.commercials, s * 1000, { kind: 'commercial' })));
+    for (let i = 0; i < 4; i++) lib.push(asset(C.promos, 15_000, { kind: 'promo' }));
+    for (const filler of [true, false]) {
+      const p = { ...base, breaks: { ...DEFAULT_BREAK_RULES, spotCooldownMs: 5 * MIN, maxPromosPerBreak: cap }, pools: filler ? pools() : pools({ filler: [] }) };
+      const resolved = resolvePlan(p, new LibraryIndex(lib));
+      const [day] = buildDays(resolved, parseDate('2026-06-01') as LocalDate, 1) as [BuiltDay];
+      const perBreak = day.blocks.flatMap((b) => breaksOf(b)).map((brk) => brk.filter((e) => e.kind === 'promo').length);
+      expect(perBreak.length).toBeGreaterThan(40);
+      expect(Math.max(...perBreak)).toBeLessThanOrEqual(cap);
+      // The cap is reached where promos fit: they are not dropped altogether.
+      if (cap > 0) expect(perBreak.filter((n) => n === cap).length).toBeGreaterThan(perBreak.length / 2);
+      checkInvariants(resolved, [day], lib);
+    }
   });
 
   it('fills leftover exactly: filler cut to length, else black', () => {

@@ -16,7 +16,7 @@ import type { BuiltBlock, BuiltDay, EpgEntry, EventKind, LibraryAsset, PlanIssue
 import { POOL_ROLES } from './types.ts';
 
 /** Bumped when the timeline math changes: stored days are then rebuilt after the locked window. */
-export const BUILDER_VERSION = 2;
+export const BUILDER_VERSION = 3;
 
 /** A break may carry the top-of-hour ID when it is this close to the hour. */
 const STATION_ID_WINDOW_MS = 15 * MINUTE_MS;
@@ -687,12 +687,15 @@ class DayBuilder {
       for (const p of promoPicks) picks[w++] = p;
       for (let i = 0; i < roles.length; i++) roles[i] = i < roles.length - promoPicks.length ? 'commercial' : 'promo';
     }
-    // Tight-fill: the longest spot that still fits (commercial, promo, or one ID), until none does.
+    // Tight-fill: the longest spot that still fits (commercial, promo while under the
+    // cap, or one ID), until none does. The cap holds here too: this step closes the
+    // last seconds of every break, so a promo allowed here would air in most of them.
     let idsInBreak = id ? 1 : 0;
     for (;;) {
       let best = -1;
       let role: PoolRole = 'commercial';
       for (const r of TIGHT_FILL_ROLES) {
+        if (r === 'promo' && promos >= rules.maxPromosPerBreak) continue;
         if (r === 'station_id' ? idsInBreak > 0 || left < this.minIdMs : left < this.minSpotMs) continue;
         const x = this.longest(rot[r], used, start, left);
         if (x >= 0 && (best < 0 || this.dur(x) > this.dur(best))) {
@@ -702,6 +705,7 @@ class DayBuilder {
       }
       if (best < 0) break;
       if (role === 'station_id') idsInBreak++;
+      if (role === 'promo') promos++;
       picks.push(this.entries.get(best) as PoolEntry);
       roles.push(role);
       used.add(best);
@@ -710,10 +714,14 @@ class DayBuilder {
     // Dead air is worse than a repeat: without filler, spots still cooling down may fill.
     if (pools.filler.length === 0) {
       while (left >= this.minSpotMs) {
-        const e = this.pickOne(rot.commercial, start, left, used, 6, true) ?? this.pickOne(rot.promo, start, left, used, 7, true);
+        const e =
+          this.pickOne(rot.commercial, start, left, used, 6, true) ??
+          (promos < rules.maxPromosPerBreak ? this.pickOne(rot.promo, start, left, used, 7, true) : null);
         if (!e) break;
+        const isPromo = this.promoIds.has(e.asset.id);
+        if (isPromo) promos++;
         picks.push(e);
-        roles.push(this.promoIds.has(e.asset.id) ? 'promo' : 'commercial');
+        roles.push(isPromo ? 'promo' : 'commercial');
         used.add(e.asset.id);
         left -= e.asset.durationMs;
       }
