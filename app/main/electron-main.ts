@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     host: process.env.RETROVUE_HOST ?? '0.0.0.0',
     port: Number(process.env.RETROVUE_PORT ?? 8410),
     logger: createLogger(),
+    encoderSelfTest: true,
     consoleDir: path.resolve(here, '../renderer'),
   });
   process.stdout.write(`RetroVue is on the air. Console: ${running.url}  Control: ${running.controlUrl}  M3U: ${running.m3uUrl}\n`);

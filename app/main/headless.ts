@@ -29,6 +29,9 @@ import { AsRunStore } from './asrun/asrun-store.ts';
 import { createMetrics } from './monitoring/metrics.ts';
 import { StationMonitor } from './monitoring/station-monitor.ts';
 import { HlsSessions } from './runtime/hls/hls-sessions.ts';
+import { resolveFfmpegBinaries } from './media/ffmpeg-binaries.ts';
+import { listVideoEncoders, measureEncodeSpeed } from './media/video-encoders.ts';
+import { describeProfile, parseStoredSpec, resolveProfile } from './runtime/producer/output-spec.ts';
 import { ScanJob } from './library/scan-job.ts';
 import { extractPosterFrame } from './media/poster-frame.ts';
 
@@ -44,6 +47,8 @@ export interface HeadlessOptions {
   clock?: MasterClock;
   logger?: Logger;
   lingerMs?: number;
+  /** Encode a test pattern at each channel profile after start and warn about any that cannot keep up (default false). */
+  encoderSelfTest?: boolean;
   /** Keep the as-run log (default true; off only to measure what it costs). */
   asRun?: boolean;
   profile?: OutputProfile;
@@ -66,9 +71,51 @@ export interface RunningStation {
   schedule: ScheduleService;
   monitor: StationMonitor;
   asRun: AsRunLogger;
+  /** The encoder self-test's findings (empty when it is off). */
+  encoderSelfTest: Promise<EncoderSelfTestResult[]>;
   /** The console's library scans (one at a time). */
   scans: ScanJob;
   stop(): Promise<void>;
+}
+
+export interface EncoderSelfTestResult {
+  channels: number[];
+  profile: string;
+  /** Multiple of real time; null when the encoder could not run at all. */
+  speed: number | null;
+  error?: string;
+}
+
+/** Real time needs headroom: decoders and the station share the machine with the encoder. */
+const MIN_SELF_TEST_SPEED = 1.2;
+
+/** One short encode per distinct profile of the enabled channels, one at a time, after start. */
+async function encoderSelfTest(station: Station, base: OutputProfile, logger: Logger, encoders: ReadonlySet<string>): Promise<EncoderSelfTestResult[]> {
+  const binaries = resolveFfmpegBinaries();
+  const groups = new Map<string, { profile: OutputProfile; channels: number[] }>();
+  for (const c of station.channels.list().filter((x) => x.enabled)) {
+    let p = resolveProfile(parseStoredSpec(c.outputProfile), base);
+    if (p.encoder && p.encoder !== 'libx264' && !encoders.has(p.encoder)) p = { ...p, encoder: 'libx264' };
+    const key = describeProfile(p);
+    const g = groups.get(key) ?? { profile: p, channels: [] };
+    g.channels.push(c.number);
+    groups.set(key, g);
+  }
+  const out: EncoderSelfTestResult[] = [];
+  for (const [key, g] of groups) {
+    const who = `channel${g.channels.length > 1 ? 's' : ''} ${g.channels.join(', ')}`;
+    try {
+      const speed = await measureEncodeSpeed(g.profile, { binaries, clock: station.clock });
+      out.push({ channels: g.channels, profile: key, speed });
+      if (speed < MIN_SELF_TEST_SPEED) {
+        logger.warn({ channels: g.channels, profile: key, speed: Number(speed.toFixed(2)) }, `${who}: ${key} encodes at ${speed.toFixed(2)}× real time on this machine (needs ${MIN_SELF_TEST_SPEED}×); viewers will see stalls. Choose a lower resolution or frame rate, a lower bitrate or a faster preset in the station file.`);
+      } else logger.info({ channels: g.channels, profile: key, speed: Number(speed.toFixed(2)) }, `${who}: ${key} encodes at ${speed.toFixed(1)}× real time`);
+    } catch (err) {
+      out.push({ channels: g.channels, profile: key, speed: null, error: (err as Error).message });
+      logger.warn({ channels: g.channels, profile: key, err: (err as Error).message }, `${who}: ${key} cannot be encoded here; check the station file's output`);
+    }
+  }
+  return out;
 }
 
 export function defaultConsoleDir(): string | null {
@@ -135,8 +182,10 @@ export async function startHeadlessStation(opts: HeadlessOptions): Promise<Runni
     const asRunStore = new AsRunStore(station.db);
     const asRun = new AsRunLogger({ store: asRunStore, schedule, clock: station.clock, logger });
     let monitor: StationMonitor | null = null;
+    const videoEncoders = listVideoEncoders(resolveFfmpegBinaries());
     // The stored mode is loaded here, so every channel starts in it before the first viewer can arrive.
     const director = new ProgramDirector({
+      videoEncoders,
       store: new SqliteDirectorStore(station.db),
       clock: station.clock,
       schedule,
@@ -211,6 +260,7 @@ export async function startHeadlessStation(opts: HeadlessOptions): Promise<Runni
       });
     }
     const stopWatching = watchForEdits({ station, schedule, director, logger });
+    const selfTest = opts.encoderSelfTest ? encoderSelfTest(station, opts.profile ?? STATION_PROFILE, logger, videoEncoders).catch(() => []) : Promise.resolve([]);
     let stopped = false;
     return {
       url,
@@ -223,6 +273,7 @@ export async function startHeadlessStation(opts: HeadlessOptions): Promise<Runni
       monitor,
       asRun,
       scans,
+      encoderSelfTest: selfTest,
       async stop() {
         if (stopped) return;
         stopped = true;

@@ -51,15 +51,16 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
     .option('--no-demo', 'do not create the demo station in an empty data directory')
     .option('--linger <seconds>', 'seconds a channel stays on air after its last viewer leaves', '10')
     .option('--no-ssdp', 'do not announce the station on the LAN (SSDP) for Plex, Jellyfin and Emby')
+    .option('--no-self-test', "do not test at start whether each channel's output profile encodes in real time")
     .option('--tuners <n>', 'distinct channels on air for viewers at once (the HDHomeRun tuner count)', String(DEFAULT_TUNER_COUNT))
-    .action(async (opts: { host: string; port: string; demo: boolean; linger: string; tuners: string; ssdp: boolean }) => {
+    .action(async (opts: { host: string; port: string; demo: boolean; linger: string; tuners: string; ssdp: boolean; selfTest: boolean }) => {
       const linger = Number(opts.linger);
       if (!Number.isFinite(linger) || linger < 0) throw new LibraryError(`--linger must be seconds, 0 or more (got '${opts.linger}').`);
       const tuners = Number(opts.tuners);
       if (!/^\d+$/.test(opts.tuners) || tuners < 1 || tuners > 64) throw new LibraryError(`--tuners must be a whole number from 1 to 64 (got '${opts.tuners}').`);
       const bar = demoProgressBar(Boolean(process.stderr.isTTY));
       const running = await startHeadlessStation({
-        dataDir: ctx.dataDir(), host: opts.host, port: port(opts.port), demo: opts.demo, lingerMs: linger * 1000, tuners, ssdp: opts.ssdp,
+        dataDir: ctx.dataDir(), host: opts.host, port: port(opts.port), demo: opts.demo, lingerMs: linger * 1000, tuners, ssdp: opts.ssdp, encoderSelfTest: opts.selfTest,
         logger: createLogger(), onDemoProgress: bar.onProgress,
       }).finally(() => bar.stop());
       const listenPort = new URL(running.url).port;

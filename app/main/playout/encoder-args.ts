@@ -37,10 +37,43 @@ export function gopFrames(profile: OutputProfile): number {
   return Math.max(1, Math.round((profile.gopSeconds * profile.fpsNum) / profile.fpsDen));
 }
 
+/**
+ * The video encoder and its rate control. Software (libx264, zero-latency) is the default;
+ * hardware encoders are used only when the station file asks and ffmpeg has them.
+ */
+export function videoEncoderArgs(profile: OutputProfile, preset: EncoderArgsOptions['preset'], gop: string): string[] {
+  const maxrate = profile.maxrateKbps ?? profile.videoBitrateKbps;
+  const rate = [
+    ...(profile.crf !== undefined ? [] : ['-b:v', `${profile.videoBitrateKbps}k`]),
+    '-maxrate', `${maxrate}k`,
+    '-bufsize', `${profile.bufsizeKbps ?? maxrate * 2}k`,
+  ];
+  const keyframes = ['-g', gop, '-keyint_min', gop];
+  switch (profile.encoder ?? 'libx264') {
+    case 'h264_nvenc':
+      return ['-c:v', 'h264_nvenc', '-preset', 'p2', '-tune', 'll', '-rc', profile.crf !== undefined ? 'vbr' : 'cbr', ...(profile.crf !== undefined ? ['-cq', String(profile.crf)] : []), ...rate, ...keyframes, '-forced-idr', '1', '-pix_fmt', 'yuv420p'];
+    case 'h264_vaapi':
+      // Frames arrive in system memory: upload them to the GPU for the encoder.
+      return ['-vaapi_device', '/dev/dri/renderD128', '-vf', 'format=nv12,hwupload', '-c:v', 'h264_vaapi', ...(profile.crf !== undefined ? ['-qp', String(profile.crf)] : []), ...rate, ...keyframes];
+    case 'h264_qsv':
+      return ['-c:v', 'h264_qsv', '-preset', 'veryfast', ...(profile.crf !== undefined ? ['-global_quality', String(profile.crf)] : []), ...rate, ...keyframes, '-pix_fmt', 'nv12'];
+    default:
+      return [
+        '-c:v', 'libx264',
+        '-preset', profile.preset ?? preset ?? 'veryfast',
+        '-tune', 'zerolatency',
+        '-pix_fmt', 'yuv420p',
+        ...(profile.crf !== undefined ? ['-crf', String(profile.crf)] : []),
+        ...rate,
+        ...keyframes,
+        '-sc_threshold', '0',
+      ];
+  }
+}
+
 export function buildEncoderArgs(profile: OutputProfile, opts: EncoderArgsOptions = {}): string[] {
   if (profile.gopSeconds > 2) throw new Error(`gopSeconds must be ≤ 2, got ${profile.gopSeconds}`);
   const gop = String(gopFrames(profile));
-  const vk = `${profile.videoBitrateKbps}k`;
   return [
     '-hide_banner',
     '-nostdin',
@@ -64,16 +97,7 @@ export function buildEncoderArgs(profile: OutputProfile, opts: EncoderArgsOption
     '-i', 'pipe:3',
     '-map', '0:v:0',
     '-map', '1:a:0',
-    '-c:v', 'libx264',
-    '-preset', opts.preset ?? 'veryfast',
-    '-tune', 'zerolatency',
-    '-pix_fmt', 'yuv420p',
-    '-b:v', vk,
-    '-maxrate', vk,
-    '-bufsize', `${profile.videoBitrateKbps * 2}k`,
-    '-g', gop,
-    '-keyint_min', gop,
-    '-sc_threshold', '0',
+    ...videoEncoderArgs(profile, opts.preset, gop),
     '-c:a', 'aac',
     '-b:a', `${profile.audioBitrateKbps}k`,
     '-ar', String(profile.audioSampleRate),

@@ -22,6 +22,7 @@ import type { DecoderRestart, FrameSource, MediaFault, SegmentAiring } from '../
 import type { AirEvidence, AirMark } from './air-evidence.ts';
 import { segmentsFrom } from './playout-plan.ts';
 import type { OutputProfile } from './producer/output-profile.ts';
+import { parseStoredSpec, resolveProfile } from './producer/output-spec.ts';
 import type { GuidePlan, Producer, ProducerKind, ProducerPlan } from './producer/producer.ts';
 import type { ScheduleReader } from './schedule-reader.ts';
 import type { ViewerSession } from './viewer-session.ts';
@@ -36,6 +37,8 @@ export interface ChannelIdentity {
   enabled: boolean;
   /** A 'guide' channel's normal programming is the guide producer (from the station file). */
   planKind?: 'loop' | 'schedule' | 'guide';
+  /** The channel's own output profile (stored JSON OutputSpec); absent = the station's. */
+  outputProfile?: string | null;
 }
 
 export interface PlayoutContext {
@@ -53,7 +56,10 @@ export interface ChannelManagerOptions {
   channel: ChannelIdentity;
   clock: MasterClock;
   schedule: ScheduleReader;
+  /** The station's output profile; a channel's own spec (identity.outputProfile) goes over it. */
   profile: OutputProfile;
+  /** Video encoders this ffmpeg has (hardware ones are used only when listed). */
+  videoEncoders?: ReadonlySet<string>;
   playout: PlayoutFactory;
   logger: Logger;
   /** The station's listings for the guide producer (the director knows every channel). */
@@ -154,6 +160,31 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
     this.specSinceMs = opts.clock.nowMs();
   }
 
+  /** The channel's output profile: its own spec over the station's, with an encoder ffmpeg has. */
+  get profile(): OutputProfile {
+    const key = this.identity.outputProfile ?? '';
+    if (this.profileCache?.key !== key) this.profileCache = { key, profile: this.resolveProfile() };
+    return this.profileCache.profile;
+  }
+
+  private profileCache: { key: string; profile: OutputProfile } | null = null;
+
+  private resolveProfile(): OutputProfile {
+    const n = this.identity.number;
+    let p: OutputProfile;
+    try {
+      p = resolveProfile(parseStoredSpec(this.identity.outputProfile), this.opts.profile);
+    } catch (err) {
+      this.opts.logger.error({ channel: n, err: (err as Error).message }, "the channel's output profile cannot be read; using the station's (re-import the station file)");
+      return this.opts.profile;
+    }
+    if (p.encoder && p.encoder !== 'libx264' && !this.opts.videoEncoders?.has(p.encoder)) {
+      this.opts.logger.warn({ channel: n, encoder: p.encoder }, `channel ${n} asks for ${p.encoder}, which this ffmpeg does not have (or no such hardware); encoding in software`);
+      p = { ...p, encoder: 'libx264' };
+    }
+    return p;
+  }
+
   get expectedStartLatencyMs(): number {
     return this.startLatencyMs;
   }
@@ -172,9 +203,12 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
 
   /** The channel's definition changed (renamed, enabled, disabled): takes effect now. */
   async updateIdentity(next: ChannelIdentity): Promise<void> {
+    const profileChanged = (next.outputProfile ?? null) !== (this.identity.outputProfile ?? null);
     this.identity = { ...next, number: this.identity.number };
     this.emitStatus();
     await this.reconcile();
+    // A new output format needs a new encoder; viewers stay connected across it.
+    if (profileChanged && this.output) await this.restart();
   }
 
   runtimeStatus(): ChannelRuntimeStatus {
@@ -197,7 +231,7 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
   /** The output's timeline origin, the frame being written, and the video PTS of frame 0 (HLS dates, tests). */
   outputCursor(): { t0Ms: number; frame: number; fpsNum: number; fpsDen: number; pts0: number } | null {
     const tl = this.output?.getTimeline();
-    return tl && this.output ? { t0Ms: tl.t0Ms, frame: this.output.frameCursor, fpsNum: tl.fpsNum, fpsDen: tl.fpsDen, pts0: firstVideoPts90k(this.opts.profile) } : null;
+    return tl && this.output ? { t0Ms: tl.t0Ms, frame: this.output.frameCursor, fpsNum: tl.fpsNum, fpsDen: tl.fpsDen, pts0: firstVideoPts90k(this.profile) } : null;
   }
 
   /** What the schedule says is on now, for dashboards and the API. */
@@ -373,7 +407,7 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
     const plan = this.planFor(kind, startMs);
     if (typeof plan === 'string') return plan;
     try {
-      return this.opts.playout.createProducer(plan, { channel: this.channel, profile: this.opts.profile, startMs });
+      return this.opts.playout.createProducer(plan, { channel: this.channel, profile: this.profile, startMs });
     } catch (err) {
       return `cannot create a ${kind} producer: ${(err as Error).message}`;
     }
@@ -389,7 +423,7 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
     this.setStatus('starting', null);
     let output: ChannelOutput;
     try {
-      output = this.opts.playout.createOutput({ channel: this.channel, profile: this.opts.profile });
+      output = this.opts.playout.createOutput({ channel: this.channel, profile: this.profile });
     } catch (err) {
       await producer.stop();
       this.setStatus('error', `cannot create the channel output: ${(err as Error).message}`);
@@ -526,7 +560,7 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
     const emit = (e: AirEvidence) => {
       if (!announced) {
         announced = true;
-        const { fpsNum, fpsDen } = this.opts.profile;
+        const { fpsNum, fpsDen } = this.profile;
         this.emit('air', { ...mark(0), type: 'on-air', kind: firstKind, detail: this.modeDetail(), fpsNum, fpsDen });
       }
       this.emit('air', e);

@@ -33,7 +33,7 @@ export interface DirectedChannel extends Pick<ChannelManager, 'channel' | 'updat
 export type ChannelManagerFactory = (opts: ChannelManagerOptions) => DirectedChannel;
 
 /** What every ChannelManager is built with (the director adds the channel), and where the mode is kept. */
-export type ProgramDirectorOptions = Pick<ChannelManagerOptions, 'clock' | 'schedule' | 'profile' | 'playout' | 'logger' | 'lingerMs' | 'stationName'> & {
+export type ProgramDirectorOptions = Pick<ChannelManagerOptions, 'clock' | 'schedule' | 'profile' | 'videoEncoders' | 'playout' | 'logger' | 'lingerMs' | 'stationName'> & {
   /** Default: in memory (the mode is forgotten at exit). */
   store?: DirectorStore;
   /** Default: `new ChannelManager(opts)`. */
@@ -101,7 +101,7 @@ export class ProgramDirector {
     for (const ch of channels) {
       if (this.slots.has(ch.number)) continue;
       const manager = this.createManager({
-        channel: ch, clock: this.opts.clock, schedule: this.opts.schedule, profile: this.opts.profile,
+        channel: ch, clock: this.opts.clock, schedule: this.opts.schedule, profile: this.opts.profile, videoEncoders: this.opts.videoEncoders,
         playout: this.opts.playout, logger: this.opts.logger, lingerMs: this.opts.lingerMs, stationName: this.opts.stationName,
         guide: () => this.guidePlan(ch.timezone),
       });
@@ -150,7 +150,7 @@ export class ProgramDirector {
         await slot.manager.shutdown();
         slot.fanout.close();
         this.slots.delete(number);
-      } else if (next.name !== slot.manager.channel.name || next.enabled !== slot.manager.channel.enabled || next.timezone !== slot.manager.channel.timezone || next.planKind !== slot.manager.channel.planKind) {
+      } else if (next.name !== slot.manager.channel.name || next.enabled !== slot.manager.channel.enabled || next.timezone !== slot.manager.channel.timezone || next.planKind !== slot.manager.channel.planKind || (next.outputProfile ?? null) !== (slot.manager.channel.outputProfile ?? null)) {
         if (!next.enabled) for (const v of slot.fanout.stats().viewers) slot.fanout.removeViewer(v.id, 'end');
         await slot.manager.updateIdentity(next);
       }

@@ -45,6 +45,7 @@ import { isValidTimeZone } from '../clock/zoned-time.ts';
 import type { Db } from '../db/database.ts';
 import { assets, channels, collections, scheduleDays, schedulePlans, schedulePoolItems, scheduleZoneItems, scheduleZones, sources } from '../db/schema/index.ts';
 import { parseDate } from './time.ts';
+import { ENCODERS, FRAME_RATES, RESOLUTIONS, type OutputSpec } from '../runtime/producer/output-spec.ts';
 import { DEFAULT_BREAK_RULES, type PoolRole, type ZoneContentType } from './types.ts';
 
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -125,6 +126,28 @@ const Pools = z
   })
   .strict();
 
+const Output = z
+  .object({
+    resolution: z.enum(Object.keys(RESOLUTIONS) as [keyof typeof RESOLUTIONS, ...(keyof typeof RESOLUTIONS)[]]).optional().describe('360p, 480p (4:3), 576p, 720p or 1080p'),
+    fps: z
+      .union(Object.keys(FRAME_RATES).map((k) => z.literal(Number(k) as keyof typeof FRAME_RATES)) as unknown as [z.ZodLiteral<keyof typeof FRAME_RATES>, z.ZodLiteral<keyof typeof FRAME_RATES>])
+      .optional()
+      .describe('Frame rate: 23.976, 24, 25, 29.97, 30, 50, 59.94 or 60'),
+    videoBitrateKbps: z.number().int().min(100).max(50_000).optional(),
+    crf: z.number().int().min(10).max(40).optional().describe('Constant quality instead of a bitrate (capped by maxrateKbps)'),
+    maxrateKbps: z.number().int().min(100).max(80_000).optional(),
+    bufsizeKbps: z.number().int().min(100).max(160_000).optional(),
+    preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']).optional().describe('x264 preset (default veryfast); slower ones may not keep up in real time'),
+    audioBitrateKbps: z.number().int().min(32).max(512).optional(),
+    audioChannels: z.union([z.literal(1), z.literal(2)]).optional(),
+    encoder: z.enum(Object.keys(ENCODERS) as [keyof typeof ENCODERS, ...(keyof typeof ENCODERS)[]]).optional().describe('software (default), or nvenc, vaapi, qsv where ffmpeg and the hardware have them'),
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    if (o.crf !== undefined && o.videoBitrateKbps !== undefined) ctx.addIssue({ code: 'custom', path: ['crf'], message: 'give crf or videoBitrateKbps, not both' });
+    if (o.crf !== undefined && o.maxrateKbps === undefined) ctx.addIssue({ code: 'custom', path: ['maxrateKbps'], message: 'crf needs maxrateKbps (a live stream needs a ceiling)' });
+  });
+
 const Channel = z
   .object({
     number: z.number().int().min(1).max(9999),
@@ -165,6 +188,7 @@ const Channel = z
       .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'expected a language code such as en, fr or pt-BR')
       .optional()
       .describe('Language of the guide text (XMLTV lang), default en'),
+    output: Output.optional().describe("The channel's output format; over the station's output"),
     breaks: Breaks.optional(),
     zones: z.array(Zone).optional(),
     pools: Pools.optional(),
@@ -178,6 +202,7 @@ const Channel = z
 export const StationSchema = z
   .object({
     version: z.literal(1).optional(),
+    output: Output.optional().describe("Every channel's output format unless a channel says otherwise"),
     channels: z.array(Channel),
   })
   .strict()
@@ -194,6 +219,12 @@ export type StationDoc = z.input<typeof StationSchema>;
 export type StationChannel = z.input<typeof Channel>;
 export type StationRef = z.input<typeof Ref>;
 export type StationPoolRef = z.input<typeof PoolRef>;
+
+/** The channel's output spec over the station's, as stored (null when neither says anything). */
+function outputSpecText(station: OutputSpec | undefined, channel: OutputSpec | undefined): string | null {
+  const merged = { ...station, ...channel };
+  return Object.keys(merged).length ? JSON.stringify(merged) : null;
+}
 
 export class StationFileError extends Error {
   constructor(readonly problems: string[]) {
@@ -392,6 +423,7 @@ export function importStation(db: Db, clock: MasterClock, input: string | Statio
         logo: c.logo ?? null,
         groupName: c.group ?? null,
         language: c.language ?? null,
+        outputProfile: outputSpecText(doc.output, c.output),
       };
       let channelId: number;
       if (existing) {
@@ -493,6 +525,7 @@ export function exportStation(db: Db): StationDoc {
     if (ch.logo) c.logo = ch.logo;
     if (ch.groupName) c.group = ch.groupName;
     if (ch.language) c.language = ch.language;
+    if (ch.outputProfile) c.output = JSON.parse(ch.outputProfile) as StationChannel['output'];
     if (ch.planKind === 'guide') {
       c.guide = true;
       out.push(c);

@@ -11,7 +11,19 @@ export interface OutputProfile {
   audioBitrateKbps: number;
   /** Keyframe interval in seconds (≤ 2). */
   gopSeconds: number;
+  /** Rate control: constant quality instead of the bitrate (still capped by maxrate). */
+  crf?: number;
+  /** Peak rate (default: the bitrate) and the VBV buffer (default: twice the peak). */
+  maxrateKbps?: number;
+  bufsizeKbps?: number;
+  /** libx264 preset (default veryfast). */
+  preset?: X264Preset;
+  /** Video encoder (default libx264, in software). */
+  encoder?: VideoEncoder;
 }
+
+export type X264Preset = 'ultrafast' | 'superfast' | 'veryfast' | 'faster' | 'fast' | 'medium';
+export type VideoEncoder = 'libx264' | 'h264_nvenc' | 'h264_vaapi' | 'h264_qsv';
 
 export const DEFAULT_PROFILE: OutputProfile = {
   width: 1280,
