@@ -3,6 +3,7 @@
  * forever. What is on at T is modular arithmetic over the cycle, so nothing needs
  * building or storing.
  */
+import { loopEventId } from './builder/event-id.ts';
 import type { EpgEntry, LibraryAsset, OnAir, PlaylogEvent } from './types.ts';
 
 export class LoopTimeline {
@@ -44,7 +45,7 @@ export class LoopTimeline {
     const a = this.items[i] as LibraryAsset;
     const startMs = this.epochMs + cycle * this.cycleMs + (this.starts[i] as number);
     return {
-      id: `${this.channelNumber}-L${startMs}`,
+      id: loopEventId(this.channelNumber, startMs),
       channelNumber: this.channelNumber,
       startMs,
       endMs: startMs + a.durationMs,

@@ -1,0 +1,82 @@
+/** The library as the scheduler sees it: ready assets with a known duration, and asset facts by id for stored events. */
+import type { Db } from '../../db/database.ts';
+import type { LibraryAsset } from '../types.ts';
+import { stmt } from './statements.ts';
+
+interface AssetRowLite {
+  id: number;
+  collectionId: number;
+  kind: string;
+  title: string;
+  series: string | null;
+  season: number | null;
+  episode: number | null;
+  durationMs: number;
+  chapters: string | null;
+  path: string;
+  relPath: string;
+  hasVideo: number;
+  hasAudio: number;
+}
+
+/** Ready assets with a known duration: the only things that may ever be scheduled. */
+export function loadLibrary(db: Db): LibraryAsset[] {
+  const rows = stmt(
+    db,
+    `SELECT id, collection_id AS collectionId, kind, title, series, season, episode, duration_ms AS durationMs, chapters,
+            path, rel_path AS relPath,
+            (video IS NOT NULL AND video <> 'null') AS hasVideo, (audio IS NOT NULL AND audio <> 'null') AS hasAudio
+       FROM assets WHERE state = 'ready' AND duration_ms > 0 ORDER BY id`,
+  ).all() as AssetRowLite[];
+  return rows.map((r) => {
+    let chapters: number[] = [];
+    try {
+      const parsed = JSON.parse(r.chapters ?? '[]') as Array<{ startMs?: number }>;
+      if (Array.isArray(parsed)) chapters = parsed.map((c) => Math.round(Number(c.startMs))).filter((n) => Number.isFinite(n) && n > 0);
+    } catch {
+      chapters = [];
+    }
+    chapters.sort((a, b) => a - b);
+    return {
+      id: r.id,
+      collectionId: r.collectionId,
+      kind: r.kind,
+      title: r.title,
+      series: r.series,
+      season: r.season,
+      episode: r.episode,
+      // Whole milliseconds keep every sum of durations exact.
+      durationMs: Math.round(r.durationMs),
+      chapters,
+      path: r.path,
+      relPath: r.relPath,
+      hasVideo: Boolean(r.hasVideo),
+      hasAudio: Boolean(r.hasAudio),
+    };
+  });
+}
+
+export interface AssetInfo {
+  title: string;
+  path: string | null;
+  hasVideo: boolean;
+  hasAudio: boolean;
+}
+
+/** Asset rows by id, as events need them; cached for one load. */
+export function assetLookup(db: Db): (id: number) => AssetInfo {
+  const cache = new Map<number, AssetInfo>();
+  const q = stmt(
+    db,
+    `SELECT title, path, (video IS NOT NULL AND video <> 'null') AS hasVideo, (audio IS NOT NULL AND audio <> 'null') AS hasAudio FROM assets WHERE id = ?`,
+  );
+  return (id) => {
+    let a = cache.get(id);
+    if (!a) {
+      const r = q.get(id) as { title: string; path: string; hasVideo: number; hasAudio: number } | undefined;
+      a = r ? { title: r.title, path: r.path, hasVideo: Boolean(r.hasVideo), hasAudio: Boolean(r.hasAudio) } : { title: `asset ${id}`, path: null, hasVideo: false, hasAudio: false };
+      cache.set(id, a);
+    }
+    return a;
+  };
+}
