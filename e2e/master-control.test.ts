@@ -61,7 +61,9 @@ describe('master control against a fixture station', () => {
     expect(await page.locator('[data-testid="tile-1"]').textContent()).toContain('The Test Card Hour');
     // Next comes from the guide endpoint: channel 1 alternates its two programmes.
     await expect.poll(() => page.locator('[data-testid="tile-1"] .tile__next').textContent(), { timeout: 5000 }).toMatch(/Colour Bars Tonight|The Test Card Hour/);
-    for (const n of [1, 2, 3, 4]) expect(await page.locator(`[data-testid="tile-card-${n}"]`).count(), `tile ${n} starts as a card`).toBe(1);
+    // Off-air tiles show a still of what is on now; where the station has none, the title card.
+    for (const n of [1, 2]) await page.locator(`[data-testid="tile-poster-${n}"]`).waitFor({ timeout: 10_000 });
+    for (const n of [3, 4]) expect(await page.locator(`[data-testid="tile-card-${n}"]`).count(), `tile ${n} keeps its title card`).toBe(1);
     expect(await page.locator('[data-testid="live-cap"]').textContent()).toContain('LIVE 0/4');
     // The token came from the link and left the address bar.
     expect(page.url()).not.toContain('token=');
@@ -78,7 +80,8 @@ describe('master control against a fixture station', () => {
     await page.locator('[data-testid="live-cap-input"]').fill('1');
     await page.locator('[data-testid="tile-2"] .tile__monitor').click();
     await expectTilePlaying(page, 2);
-    expect(await page.locator('[data-testid="tile-card-1"]').count(), 'tile 1 went back to its card').toBe(1);
+    expect(await page.locator('[data-testid="tile-1"]').getAttribute('data-live'), 'tile 1 went back to its still').toBe('false');
+    expect(await page.locator('[data-testid="tile-poster-1"], [data-testid="tile-card-1"]').count()).toBe(1);
     expect(await page.locator('[data-testid="live-cap"]').textContent()).toContain('LIVE 1/1');
     await expect.poll(() => page.locator('[data-testid="tile-viewers-1"]').textContent(), { timeout: 5000 }).toMatch(/^0/);
 

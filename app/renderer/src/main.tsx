@@ -6,6 +6,8 @@ import { adoptControlToken } from './control-token.ts';
 import { useDirector } from './director-store.ts';
 import './styles.css';
 import './views.css';
+import './asrun.css';
+import './library.css';
 
 // Before anything renders, so the token never lingers in the address bar.
 useDirector.setState({ token: adoptControlToken(window.location, window.sessionStorage, window.history) });

@@ -1,14 +1,16 @@
 /**
  * How the console hears from the station. Preferred: the server-sent events feed
- * (GET /api/events: `status` and `director` events), reconnected with a growing delay when it
+ * (GET /api/events: `status`, `director` and library `scan` events), reconnected with a growing delay when it
  * drops. A station without the feed (404) is polled instead: /api/channels every second and
  * /api/director every two.
  */
+import type { ScanStatusDto } from '../../shared/library-types.ts';
 import type { DirectorStateDto, StationStatusDto } from '../../shared/types.ts';
 import { StationError } from './api.ts';
 import { useDirector } from './director-store.ts';
 import { statusFromHealth } from './health-status.ts';
 import { useHealth } from './health-store.ts';
+import { useLibrary } from './library-store.ts';
 import { getJson } from './station-api.ts';
 import { monoNow } from './station-clock.ts';
 import { startPolling, useConsole } from './store.ts';
@@ -84,6 +86,13 @@ function listenToEvents(apiBase: string, onDead: () => void): () => void {
   es.addEventListener('director', (ev) => {
     try {
       useDirector.getState().applyState(JSON.parse((ev as MessageEvent<string>).data) as DirectorStateDto);
+    } catch {
+      /* as above */
+    }
+  });
+  es.addEventListener('scan', (ev) => {
+    try {
+      useLibrary.getState().applyScan(JSON.parse((ev as MessageEvent<string>).data) as ScanStatusDto);
     } catch {
       /* as above */
     }

@@ -1,7 +1,7 @@
 /** Which view the console shows, and whether the selected channel is enlarged into the preview. */
 import { create } from 'zustand';
 
-export type View = 'multiview' | 'schedule' | 'channels';
+export type View = 'multiview' | 'schedule' | 'asrun' | 'library' | 'channels';
 
 export interface UiStore {
   view: View;

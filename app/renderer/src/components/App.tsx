@@ -4,10 +4,12 @@ import { startGuideRefresh } from '../guide-store.ts';
 import { startStationFeed } from '../station-feed.ts';
 import { useConsole } from '../store.ts';
 import { useUi } from '../ui-store.ts';
+import { AsRunView } from './AsRunView.tsx';
 import { ChannelsView } from './ChannelsView.tsx';
 import { EmergencyPanel } from './EmergencyPanel.tsx';
 import { Footer } from './Footer.tsx';
 import { Header } from './Header.tsx';
+import { LibraryView } from './LibraryView.tsx';
 import { LinkBanner } from './LinkBanner.tsx';
 import { ModeBanner } from './ModeBanner.tsx';
 import { Multiview } from './Multiview.tsx';
@@ -58,6 +60,8 @@ function CurrentView() {
   const view = useUi((s) => s.view);
   if (view === 'schedule') return <ScheduleGrid />;
   if (view === 'channels') return <ChannelsView />;
+  if (view === 'asrun') return <AsRunView />;
+  if (view === 'library') return <LibraryView />;
   return <Multiview />;
 }
 

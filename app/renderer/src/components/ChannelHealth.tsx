@@ -6,6 +6,7 @@ import { formatDuration } from '../format.ts';
 import { useHealth } from '../health-store.ts';
 import { getJson, isApiError, postControl } from '../station-api.ts';
 import { useConsole } from '../store.ts';
+import { ChannelEnable } from './ChannelEnable.tsx';
 
 /** Health of one channel: pushed by the live feed, else fetched every two seconds. */
 function useChannelHealth(n: number): { health: ChannelHealthDto | null; problem: string | null } {
@@ -76,6 +77,9 @@ export function ChannelHealth({ n }: { n: number }) {
       <div className="panel__head">
         <h2>HEALTH · CH {n}</h2>
         <Restart n={n} />
+      </div>
+      <div className="health__service">
+        <ChannelEnable n={n} />
       </div>
       {!health ? (
         <div className="empty">{problem ?? 'Waiting for the station’s health report…'}</div>

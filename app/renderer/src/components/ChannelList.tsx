@@ -43,7 +43,7 @@ function ChannelRow({ channel, selected, nowMs, utcOffsetMin }: { channel: Chann
           <span className="row__badges">
             <ProducerTally status={channel.producerStatus} />
             <ModeBadge mode={channel.mode} />
-            {channel.enabled === false && <span className="mode-badge">DISABLED</span>}
+            {channel.enabled === false && <span className="mode-badge" title="Select it and press ENABLE in its health panel (needs the control token)">DISABLED</span>}
           </span>
         </span>
         <NowPlaying channel={channel} nowMs={nowMs} utcOffsetMin={utcOffsetMin} />

@@ -3,6 +3,8 @@ import { useUi, type View } from '../ui-store.ts';
 const TABS: { view: View; label: string }[] = [
   { view: 'multiview', label: 'MULTIVIEW' },
   { view: 'schedule', label: 'SCHEDULE' },
+  { view: 'asrun', label: 'AS-RUN' },
+  { view: 'library', label: 'LIBRARY' },
   { view: 'channels', label: 'CHANNELS' },
 ];
 
