@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProbeResult } from '../media/ffprobe.ts';
 import { enrichFromProbe } from './enricher.ts';
-import { programInfo, splitGenres, type AssetFacts } from './program-info.ts';
+import { programInfo, realEpisodeTitle, splitGenres, type AssetFacts } from './program-info.ts';
 
 const base: AssetFacts = {
   id: 1, kind: 'program', title: 'x', series: null, season: null, episode: null, relPath: 'x.mp4', durationMs: 22 * 60_000, description: null, genre: null, year: null,
@@ -15,6 +15,13 @@ describe('what a guide says about an asset', () => {
     const bare = programInfo({ ...base, title: 'Space Patrol S01E03', series: 'Space Patrol', season: 1, episode: 3 });
     expect(bare).toMatchObject({ title: 'Space Patrol', episodeTitle: null, isSeries: true });
     expect(programInfo({ ...base, title: 'Space Patrol', series: 'Space Patrol', season: 1, episode: 4 }).episodeTitle).toBeNull();
+  });
+
+  it('a schedule stores an episode title only when the name gave one', () => {
+    expect(realEpisodeTitle({ title: 'The Moon', series: 'Space Patrol', season: 1, episode: 2 })).toBe('The Moon');
+    expect(realEpisodeTitle({ title: 'Space Patrol S01E02', series: 'Space Patrol', season: 1, episode: 2 })).toBeNull();
+    expect(realEpisodeTitle({ title: 'Space Patrol', series: 'Space Patrol', season: 1, episode: 2 })).toBeNull();
+    expect(realEpisodeTitle({ title: 'Movie Night', series: null, season: null, episode: null })).toBeNull();
   });
 
   it('a program of no series is a Movie when filed as one or feature length; a short one is neither', () => {

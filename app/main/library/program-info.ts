@@ -51,6 +51,14 @@ function isMadeUpTitle(a: Pick<AssetFacts, 'title' | 'series' | 'season' | 'epis
   return t === `${(a.series ?? 'episode').trim().toLowerCase()} ${code}` || t === code;
 }
 
+/**
+ * The episode's own title, or null when the name gave none: what a schedule may store
+ * as an entry's sub-title (a made-up "Space Patrol S01E02" is no title to show).
+ */
+export function realEpisodeTitle(a: Pick<AssetFacts, 'title' | 'series' | 'season' | 'episode'>): string | null {
+  return a.series && !isMadeUpTitle(a) && a.title.trim() !== a.series.trim() ? a.title : null;
+}
+
 export function splitGenres(genre: string | null): string[] {
   if (!genre) return [];
   return [...new Set(genre.split(/\s*[,;/|]\s*/).map((g) => g.trim()).filter(Boolean))].slice(0, 8);

@@ -3,6 +3,7 @@
  * forever. What is on at T is modular arithmetic over the cycle, so nothing needs
  * building or storing.
  */
+import { realEpisodeTitle } from '../library/program-info.ts';
 import { loopEventId } from './builder/event-id.ts';
 import type { EpgEntry, LibraryAsset, OnAir, PlaylogEvent } from './types.ts';
 
@@ -96,7 +97,7 @@ export class LoopTimeline {
         startMs: ev.startMs,
         endMs: ev.endMs,
         title: a?.series ?? ev.title,
-        subtitle: a?.series ? ev.title : null,
+        subtitle: a ? realEpisodeTitle(a) : null,
         season: a?.season ?? null,
         episode: a?.episode ?? null,
         kind: 'program' as const,

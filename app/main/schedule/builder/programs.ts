@@ -3,6 +3,7 @@
  * grid blocks that holds it, where it breaks (chapters, else even spacing), how the
  * leftover is split among its breaks, and which break carries the top-of-hour ID.
  */
+import { realEpisodeTitle } from '../../library/program-info.ts';
 import { hashInts, mix } from '../prng.ts';
 import type { Rotation } from '../rotation.ts';
 import type { ResolvedPlan, ResolvedZone, SeriesTrack } from '../resolve.ts';
@@ -81,7 +82,7 @@ export class ProgramSlotter {
       startMs: slotStart,
       endMs: slotEnd,
       title: asset.series ?? asset.title,
-      subtitle: asset.series ? asset.title : null,
+      subtitle: realEpisodeTitle(asset),
       season: asset.season,
       episode: asset.episode,
       kind: 'program',
