@@ -47,6 +47,8 @@ export interface HeadlessOptions {
   clock?: MasterClock;
   logger?: Logger;
   lingerMs?: number;
+  /** Honour X-Forwarded-Proto/Host (behind a reverse proxy): true, or the proxy's address. */
+  trustProxy?: boolean | string;
   /** Encode a test pattern at each channel profile after start and warn about any that cannot keep up (default false). */
   encoderSelfTest?: boolean;
   /** Keep the as-run log (default true; off only to measure what it costs). */

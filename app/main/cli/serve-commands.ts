@@ -10,8 +10,24 @@ import { createLogger } from '../logger.ts';
 import { printJson } from './output.ts';
 import type { CliContext } from './cli-context.ts';
 
+/** Without a terminal (a service, a pipe) progress is a line per phase and per quarter done. */
+function demoProgressLines(): { onProgress: DemoProgress; stop(): void } {
+  let last = '';
+  return {
+    onProgress(p, done, total) {
+      const label = p === 'media' ? 'Making demo media' : p === 'scan' ? 'Probing demo media' : 'Creating channels';
+      const quarter = total > 0 ? Math.floor((done / total) * 4) : 4;
+      const key = `${label}|${quarter}`;
+      if (key === last) return;
+      last = key;
+      process.stderr.write(`${label}: ${done}/${total}\n`);
+    },
+    stop: () => {},
+  };
+}
+
 function demoProgressBar(enabled: boolean): { onProgress: DemoProgress; stop(): void } {
-  if (!enabled) return { onProgress: () => {}, stop: () => {} };
+  if (!enabled) return demoProgressLines();
   const bar = new SingleBar({ format: '{phase} [{bar}] {value}/{total} {detail}', stream: process.stderr, hideCursor: true, clearOnComplete: true });
   let phase = '';
   return {
@@ -51,17 +67,19 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
     .option('--no-demo', 'do not create the demo station in an empty data directory')
     .option('--linger <seconds>', 'seconds a channel stays on air after its last viewer leaves', '10')
     .option('--no-ssdp', 'do not announce the station on the LAN (SSDP) for Plex, Jellyfin and Emby')
+    .option('--trust-proxy [address]', 'behind a reverse proxy: take X-Forwarded-Proto/Host from it (optionally only from this address)')
+    .option('--log-json', 'log JSON lines even in a terminal')
     .option('--no-self-test', "do not test at start whether each channel's output profile encodes in real time")
     .option('--tuners <n>', 'distinct channels on air for viewers at once (the HDHomeRun tuner count)', String(DEFAULT_TUNER_COUNT))
-    .action(async (opts: { host: string; port: string; demo: boolean; linger: string; tuners: string; ssdp: boolean; selfTest: boolean }) => {
+    .action(async (opts: { host: string; port: string; demo: boolean; linger: string; tuners: string; ssdp: boolean; selfTest: boolean; trustProxy?: boolean | string; logJson?: boolean }) => {
       const linger = Number(opts.linger);
       if (!Number.isFinite(linger) || linger < 0) throw new LibraryError(`--linger must be seconds, 0 or more (got '${opts.linger}').`);
       const tuners = Number(opts.tuners);
       if (!/^\d+$/.test(opts.tuners) || tuners < 1 || tuners > 64) throw new LibraryError(`--tuners must be a whole number from 1 to 64 (got '${opts.tuners}').`);
       const bar = demoProgressBar(Boolean(process.stderr.isTTY));
       const running = await startHeadlessStation({
-        dataDir: ctx.dataDir(), host: opts.host, port: port(opts.port), demo: opts.demo, lingerMs: linger * 1000, tuners, ssdp: opts.ssdp, encoderSelfTest: opts.selfTest,
-        logger: createLogger(), onDemoProgress: bar.onProgress,
+        dataDir: ctx.dataDir(), host: opts.host, port: port(opts.port), demo: opts.demo, lingerMs: linger * 1000, tuners, ssdp: opts.ssdp, encoderSelfTest: opts.selfTest, trustProxy: opts.trustProxy,
+        logger: createLogger({ json: opts.logJson ? true : undefined }), onDemoProgress: bar.onProgress,
       }).finally(() => bar.stop());
       const listenPort = new URL(running.url).port;
       const lan = opts.host === '0.0.0.0' || opts.host === '::' ? lanAddress() : null;

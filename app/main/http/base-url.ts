@@ -18,3 +18,12 @@ export function safeBaseUrl(protocol: string, hostHeader: string | undefined, lo
   const host = addr.includes(':') ? `[${addr.replace(/^::ffff:/, '')}]` : addr;
   return `${scheme}://${addr.startsWith('::ffff:') ? addr.slice(7) : host}${local.port ? `:${local.port}` : ''}`;
 }
+
+/**
+ * The base URL of a request. Behind a reverse proxy started with --trust-proxy, fastify
+ * gives X-Forwarded-Proto and X-Forwarded-Host as the request's protocol and host; without
+ * it those headers are ignored (any client could send them).
+ */
+export function requestBaseUrl(req: { protocol: string; host: string; socket: { localAddress?: string; localPort?: number } }): string {
+  return safeBaseUrl(req.protocol, req.host, { address: req.socket.localAddress, port: req.socket.localPort });
+}

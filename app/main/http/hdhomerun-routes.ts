@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiError } from '../../shared/types.ts';
 import type { Logger } from '../logger.ts';
 import type { ProgramDirector } from '../runtime/program-director.ts';
-import { safeBaseUrl } from './base-url.ts';
+import { requestBaseUrl } from './base-url.ts';
 import { deviceUdn } from './hdhomerun-device-id.ts';
 import { TunerLimit } from './tuner-limit.ts';
 import { xmlText } from './xml-text.ts';
@@ -38,7 +38,7 @@ export function isTunerScanRequest(method: string, url: string): boolean {
 }
 
 function baseUrl(req: FastifyRequest): string {
-  return safeBaseUrl(req.protocol, req.headers.host, { address: req.socket.localAddress, port: req.socket.localPort });
+  return requestBaseUrl(req);
 }
 
 export function deviceXml(base: string, ctx: Pick<HdhomerunContext, 'deviceId' | 'stationName'>): string {

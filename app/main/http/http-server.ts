@@ -20,7 +20,7 @@ import { ChannelFailedError } from '../runtime/channel-manager.ts';
 import { CHANNEL_MODES, EMERGENCY_STYLES, MAX_MESSAGE_CHARS, MAX_REASON_CHARS } from '../runtime/director-mode.ts';
 import { ChannelDisabledError, ModeRequestError, UnknownChannelError, type ProgramDirector } from '../runtime/program-director.ts';
 import type { ScheduleReader } from '../runtime/schedule-reader.ts';
-import { safeBaseUrl } from './base-url.ts';
+import { requestBaseUrl } from './base-url.ts';
 import { buildM3u } from './m3u.ts';
 import { registerScheduleRoutes } from './schedule-routes.ts';
 import type { EpgEntry } from '../schedule/types.ts';
@@ -61,6 +61,8 @@ export interface HttpServerOptions {
   monitoring?: MonitoringRoutesOptions;
   /** The as-run log's read endpoints. */
   asRun?: AsRunRoutesOptions;
+  /** Honour X-Forwarded-Proto/Host from a reverse proxy (true, or the proxy's address/CIDR). */
+  trustProxy?: boolean | string;
   /** HLS from each channel's encoder (absent: no .m3u8). */
   hls?: HlsSessions;
   /** The library's read endpoints and its background scan. */
@@ -72,7 +74,7 @@ export interface HttpServerOptions {
 }
 
 function baseUrl(req: FastifyRequest): string {
-  return safeBaseUrl(req.protocol, req.headers.host, { address: req.socket.localAddress, port: req.socket.localPort });
+  return requestBaseUrl(req);
 }
 
 function fail(reply: FastifyReply, code: number, error: string, hint?: string): FastifyReply {
@@ -115,7 +117,15 @@ function bearer(req: FastifyRequest): string | null {
 const nowQuery = z.object({ at: z.iso.datetime({ offset: true, message: 'expected an ISO-8601 time with offset, e.g. 2026-11-21T06:00:00-05:00' }).optional() }).strict();
 
 export async function createHttpServer(opts: HttpServerOptions): Promise<FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>> {
-  const app = Fastify({ loggerInstance: opts.logger.child({ component: 'http' }), forceCloseConnections: true, bodyLimit: BODY_LIMIT_BYTES });
+  const app = Fastify({
+    loggerInstance: opts.logger.child({ component: 'http' }),
+    forceCloseConnections: true,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Every request at info level drowns what matters (tune-ins, restarts, faults); failures are still logged.
+    disableRequestLogging: true,
+    // Behind a reverse proxy, X-Forwarded-Proto/Host say how clients reached the station (see base-url.ts).
+    trustProxy: opts.trustProxy ?? false,
+  });
   const { director } = opts;
   if (!opts.controlToken) throw new Error('createHttpServer needs a controlToken (loadOrCreateToken(dataDir)).');
 
@@ -123,13 +133,28 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
   app.addHook('onRequest', async (req, reply) => {
     if (req.method === 'GET' || req.method === 'HEAD' || isTunerScanRequest(req.method, req.url)) return;
     if (req.method === 'OPTIONS') {
-      // A preflight answered without Access-Control-Allow-*: browsers refuse cross-site control requests.
-      return reply.code(204).header('Allow', 'GET, HEAD, POST').header('Cache-Control', 'no-store').send();
+      // Reading is open to web players on other origins; a preflight for anything else is answered
+      // without Access-Control-Allow-*, so browsers refuse cross-site control requests.
+      const asked = String(req.headers['access-control-request-method'] ?? '').toUpperCase();
+      reply.code(204).header('Allow', 'GET, HEAD, POST').header('Cache-Control', 'no-store');
+      if (asked === 'GET' || asked === 'HEAD') {
+        reply.headers({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'GET, HEAD', 'Access-Control-Allow-Headers': 'Range, Accept, Accept-Encoding', 'Access-Control-Max-Age': '600' });
+      }
+      return reply.send();
     }
     const presented = bearer(req);
     if (presented !== null && tokensEqual(presented, opts.controlToken)) return;
     reply.header('WWW-Authenticate', 'Bearer realm="RetroVue control"');
     return fail(reply, 401, presented === null ? `${req.method} ${req.url.split('?')[0]} changes the station and needs the control token.` : 'That control token is wrong.', TOKEN_HINT);
+  });
+
+  // Guides, playlists, streams and the read-only API may be read by web players elsewhere (no cookies, no credentials).
+  app.addHook('onSend', async (req, reply, payload) => {
+    if ((req.method === 'GET' || req.method === 'HEAD') && !reply.hasHeader('Access-Control-Allow-Origin')) reply.header('Access-Control-Allow-Origin', '*');
+    return payload;
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    if (reply.statusCode >= 500) opts.logger.warn({ method: req.method, url: req.url.split('?')[0], status: reply.statusCode }, 'request failed');
   });
 
   app.setNotFoundHandler((req, reply) => fail(reply, 404, `Nothing at ${req.method} ${req.url}.`, 'See /iptv/channels.m3u for streams and /api/channels for status.'));

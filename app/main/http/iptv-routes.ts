@@ -14,7 +14,7 @@ import type { MasterClock } from '../clock/master-clock.ts';
 import type { ProgramInfo } from '../library/program-info.ts';
 import type { ProgramDirector } from '../runtime/program-director.ts';
 import type { EpgEntry } from '../schedule/types.ts';
-import { safeBaseUrl } from './base-url.ts';
+import { requestBaseUrl } from './base-url.ts';
 import { channelLogoPng } from './channel-logo.ts';
 import type { StationApp } from './hdhomerun-routes.ts';
 import type { M3uLook } from './m3u.ts';
@@ -59,7 +59,7 @@ const logoFile = z.object({ file: z.string().regex(/^\d{1,4}\.(png|jpe?g|svg|web
 const xmltvQuery = z.object({ days: z.coerce.number().int('must be a whole number').min(1, 'must be 1 or more').max(MAX_DAYS, `must be ${MAX_DAYS} or fewer`).optional() }).strict();
 
 function baseUrl(req: FastifyRequest): string {
-  return safeBaseUrl(req.protocol, req.headers.host, { address: req.socket.localAddress, port: req.socket.localPort });
+  return requestBaseUrl(req);
 }
 
 function fail(reply: FastifyReply, code: number, error: string, hint?: string): FastifyReply {

@@ -74,7 +74,7 @@ export function registerMonitoringRoutes(app: StationApp, opts: MonitoringRoutes
     if (clients.size >= max) return reply.code(503).send({ error: `Too many status feeds are open (${max}).`, hint: 'Close other console windows, or poll /api/status.' } satisfies ApiError);
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no', 'Access-Control-Allow-Origin': '*' });
     res.write('retry: 2000\n\n');
     clients.add(res);
     send(res, 'director', opts.director.state());

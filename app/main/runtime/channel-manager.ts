@@ -22,7 +22,7 @@ import type { DecoderRestart, FrameSource, MediaFault, SegmentAiring } from '../
 import type { AirEvidence, AirMark } from './air-evidence.ts';
 import { segmentsFrom } from './playout-plan.ts';
 import type { OutputProfile } from './producer/output-profile.ts';
-import { parseStoredSpec, resolveProfile } from './producer/output-spec.ts';
+import { describeProfile, parseStoredSpec, resolveProfile } from './producer/output-spec.ts';
 import type { GuidePlan, Producer, ProducerKind, ProducerPlan } from './producer/producer.ts';
 import type { ScheduleReader } from './schedule-reader.ts';
 import type { ViewerSession } from './viewer-session.ts';
@@ -264,12 +264,15 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
       await this.reconcile();
       throw new ChannelFailedError(`Channel ${this.channel.number} could not go on air: ${this.detail ?? 'no output'}`);
     }
+    this.opts.logger.info({ channel: this.channel.number, client: clientInfo, viewers: this.viewers.size }, `channel ${this.channel.number}: tuned in (${clientInfo})`);
     return session;
   }
 
   /** A viewer leaves. After the linger, the last one leaving takes the channel off air. */
   tuneOut(sessionId: string): void {
-    if (!this.viewers.delete(sessionId)) return;
+    const session = this.viewers.get(sessionId);
+    if (!session || !this.viewers.delete(sessionId)) return;
+    this.opts.logger.info({ channel: this.channel.number, client: session.clientInfo, viewers: this.viewers.size, watchedMs: this.opts.clock.nowMs() - session.startedAtMs }, `channel ${this.channel.number}: tuned out (${session.clientInfo})`);
     this.emitStatus();
     if (this.viewers.size > 0) return;
     const linger = this.opts.lingerMs ?? 10_000;
@@ -455,6 +458,7 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
     }
     const h = output.getHealth();
     this.setStatus(h.status, h.detail ?? null);
+    this.opts.logger.info({ channel: this.channel.number, producer: desired.kind, startMs: this.opts.clock.monotonicMs() - t0 }, `channel ${this.channel.number} on the air (${desired.kind}, ${describeProfile(this.profile)})`);
     this.emit('output', output.output);
     this.stopTicker = this.opts.clock.every(this.opts.tickMs ?? 1000, () => this.topUp());
   }
@@ -500,6 +504,7 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
     this.producerKey = null;
     await output.stop();
     this.setStatus('stopped', null);
+    this.opts.logger.info({ channel: this.channel.number }, `channel ${this.channel.number} off the air`);
   }
 
   /** Keep the producer's queue filled ahead from the schedule (never on the tune-in path). */
