@@ -35,7 +35,9 @@ export function buildRenderer(force = false) {
 /** Electron main and preload bundles into `outRoot` (default out/; tests build into their own folder). */
 export function buildElectron(outRoot = path.join(root, 'out')) {
   const esbuild = path.join(root, 'node_modules', 'esbuild', 'bin', 'esbuild');
-  const common = ['--bundle', '--platform=node', '--target=node20', '--sourcemap', '--external:electron', '--external:better-sqlite3', '--external:@ffmpeg-installer/*', '--external:@ffprobe-installer/*', '--external:ffmpeg-static', '--external:pino', '--external:pino-pretty', '--external:fastify', '--external:@fastify/*'];
+  const common = ['--bundle', '--platform=node', '--target=node20', '--sourcemap', '--external:electron', '--external:better-sqlite3', '--external:@ffmpeg-installer/*', '--external:@ffprobe-installer/*', '--external:ffmpeg-static', '--external:pino', '--external:pino-pretty', '--external:fastify', '--external:@fastify/*', '--external:@achingbrain/ssdp'];
+  // External packages load from node_modules as published (the SSDP library reads its own
+  // package.json at a relative path, which bundling breaks).
   // CommonJS packages bundled into the ESM main (yaml, for one) call require() for Node
   // built-ins; esbuild's ESM output has no require, so the bundle provides one.
   const requireBanner = "--banner:js=import { createRequire as __rvCreateRequire } from 'node:module'; const require = __rvCreateRequire(import.meta.url);";

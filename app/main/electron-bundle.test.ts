@@ -18,7 +18,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 /**
  * The stand-in `electron`: app and BrowserWindow record their calls as `@electron {json}` lines
- * on stdout; stdin commands drive it (quit, navigate URL, open URL).
+ * on stdout; stdin commands drive it (quit, navigate URL, open URL, invoke CHANNEL URL: an IPC call
+ * from a frame at URL).
  */
 const STAND_IN = String.raw`
 const readline = require('node:readline');
@@ -36,6 +37,9 @@ const app = {
   },
   getPath: () => require('node:os').tmpdir(),
 };
+const ipcHandlers = {};
+const ipcMain = { handle(channel, fn) { ipcHandlers[channel] = fn; say('ipc-handle', { channel }); } };
+const ipcRenderer = { invoke: async (channel) => { globalThis.__invoked = channel; return 'token-from-main-0123456789'; } };
 let win = null;
 class BrowserWindow {
   constructor(options) {
@@ -60,9 +64,14 @@ readline.createInterface({ input: process.stdin }).on('line', (line) => {
     for (const fn of win.nav) fn({ preventDefault: () => { prevented = true; } }, arg);
     say('navigated', { url: arg, prevented });
   }
+  if (cmd === 'invoke') {
+    const [channel, url] = line.trim().split(' ').slice(1);
+    const fn = ipcHandlers[channel];
+    Promise.resolve(fn ? fn({ senderFrame: { url } }) : undefined).then((result) => say('invoked', { channel, url, result: result ?? null, handled: !!fn }));
+  }
   if (cmd === 'open') say('opened', { url: arg, action: win.openHandler ? win.openHandler({ url: arg }).action : 'no handler' });
 });
-module.exports = { app, BrowserWindow, contextBridge: { exposeInMainWorld: (key, api) => { globalThis.__exposed = { key, api }; } } };
+module.exports = { app, BrowserWindow, ipcMain, ipcRenderer, contextBridge: { exposeInMainWorld: (key, api) => { globalThis.__exposed = { key, api }; } } };
 `;
 
 interface StandInEvent {
@@ -145,7 +154,7 @@ describe('the Electron bundles', () => {
     tmp.cleanup();
   });
 
-  it('main: starts the station, opens a locked-down window on the control URL with the token, and quitting stops the station', async () => {
+  it('main: starts the station, opens a locked-down window on the console, hands the token only to it over IPC, and quitting stops the station', async () => {
     run = runBundle(path.join(outRoot, 'main', 'electron-main.js'), [`--data=${dataDir}`]);
     await run.next('whenReady');
     const win = await run.next('window');
@@ -157,8 +166,14 @@ describe('the Electron bundles', () => {
     const token = readFileSync(path.join(dataDir, 'control-token'), 'utf8').trim();
     expect(token.length).toBeGreaterThanOrEqual(16);
     const loaded = new URL(url);
-    expect(loaded.searchParams.get('token')).toBe(token);
+    expect(loaded.searchParams.get('token'), 'the token is not in the window’s address').toBeNull();
     expect(options.webPreferences.additionalArguments).toEqual([`--retrovue-api-base=${loaded.origin}`]);
+    expect(JSON.stringify(options)).not.toContain(token);
+    run.send(`invoke retrovue:control-token ${loaded.origin}/`);
+    expect(await run.next('invoked')).toMatchObject({ handled: true, result: token });
+    run.events.length = 0;
+    run.send('invoke retrovue:control-token https://example.com/');
+    expect((await run.next('invoked')).result, 'a frame from another site gets nothing').toBeNull();
 
     // The station behind the window is up: its API answers, and the CLI can find it.
     const health = (await (await fetch(`${loaded.origin}/api/health`)).json()) as { ok: boolean };
@@ -184,7 +199,7 @@ describe('the Electron bundles', () => {
     await expect(fetch(`${loaded.origin}/api/health`)).rejects.toThrow();
   }, 90_000);
 
-  it('preload: hands the console the station address from the main process', () => {
+  it('preload: hands the console the station address and, asked, the token from the main process', async () => {
     const preload = path.join(outRoot, 'preload', 'preload.cjs');
     const argv = process.argv;
     process.argv = [...argv, '--retrovue-api-base=http://127.0.0.1:8410/'];
@@ -197,6 +212,10 @@ describe('the Electron bundles', () => {
     expect(exposed?.key).toBe('retrovue');
     expect(exposed?.api.apiBase).toBe('http://127.0.0.1:8410');
     expect(Object.isFrozen(exposed?.api)).toBe(true);
+    const api = exposed!.api as unknown as { controlToken(): Promise<string | null> };
+    expect(await api.controlToken()).toBe('token-from-main-0123456789');
+    expect((globalThis as { __invoked?: string }).__invoked).toBe('retrovue:control-token');
+    expect(Object.keys(exposed!.api).sort(), 'nothing else crosses the bridge').toEqual(['apiBase', 'controlToken']);
   });
 
   it('electron-builder packages what the app loads, for Linux, macOS and Windows', () => {

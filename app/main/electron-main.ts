@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CONTROL_TOKEN_CHANNEL } from '../shared/ipc-channels.ts';
 import { resolveDataDir } from './config/data-dir.ts';
 import { startHeadlessStation } from './headless.ts';
 import { createLogger } from './logger.ts';
@@ -22,7 +23,11 @@ interface BrowserWindowLike {
   show(): void;
   webContents: WebContentsLike;
 }
+interface IpcInvokeEvent {
+  senderFrame?: { url: string } | null;
+}
 interface ElectronLike {
+  ipcMain: { handle(channel: string, fn: (event: IpcInvokeEvent) => unknown): void };
   app: { whenReady(): Promise<void>; on(event: string, fn: (...args: unknown[]) => void): void; quit(): void; getPath(name: 'userData'): string };
   BrowserWindow: new (options: Record<string, unknown>) => BrowserWindowLike;
 }
@@ -41,7 +46,7 @@ function isConsoleUrl(url: string, stationUrl: string): boolean {
 }
 
 async function main(): Promise<void> {
-  const { app, BrowserWindow } = electron;
+  const { app, BrowserWindow, ipcMain } = electron;
   const dataFlag = process.argv.find((a) => a.startsWith('--data='))?.slice('--data='.length);
   await app.whenReady();
   const running = await startHeadlessStation({
@@ -74,8 +79,10 @@ async function main(): Promise<void> {
   win.webContents.on('will-navigate', (event, url) => {
     if (!isConsoleUrl(url, running.url)) event.preventDefault();
   });
-  // The operator's own window carries the control token.
-  await win.loadURL(running.controlUrl);
+  // The operator's own window gets the control token from the preload, over IPC: never in its
+  // address (history, screenshots) nor its process arguments (visible to every local user).
+  ipcMain.handle(CONTROL_TOKEN_CHANNEL, (event) => (isConsoleUrl(event.senderFrame?.url ?? '', running.url) ? running.token : null));
+  await win.loadURL(running.url);
   let quitting = false;
   app.on('before-quit', (...args: unknown[]) => {
     if (quitting) return;

@@ -5,6 +5,12 @@
 export interface RetroVueBridge {
   /** Origin of the station's HTTP API, e.g. "http://127.0.0.1:8400" (no trailing slash). */
   readonly apiBase: string;
+  /**
+   * The station's control token, asked of the main process (desktop app only). It travels by
+   * IPC rather than in the page's address or the process arguments, where other programs and
+   * the history could see it.
+   */
+  controlToken?(): Promise<string | null>;
 }
 
 declare global {

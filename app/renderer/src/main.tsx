@@ -11,6 +11,11 @@ import './library.css';
 
 // Before anything renders, so the token never lingers in the address bar.
 useDirector.setState({ token: adoptControlToken(window.location, window.sessionStorage, window.history) });
+// The desktop app's window asks its preload bridge instead.
+void window.retrovue?.controlToken?.().then(
+  (token) => token && useDirector.setState({ token }),
+  () => undefined,
+);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
