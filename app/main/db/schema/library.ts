@@ -74,6 +74,12 @@ export const assets = sqliteTable(
     /** Genres as tagged, e.g. "Comedy; Kids". */
     genre: text('genre'),
     year: integer('year'),
+    /** From NFO files beside the media: the certification ("TV-14", "PG-13"), first aired (YYYY-MM-DD), the runtime they list. */
+    rating: text('rating'),
+    aired: text('aired'),
+    listedRuntimeMs: integer('listed_runtime_ms'),
+    /** Which NFO files (and versions) the metadata came from; a change re-reads them. Null: none. */
+    nfoSig: text('nfo_sig'),
     durationMs: integer('duration_ms'),
     container: text('container'),
     video: text('video', { mode: 'json' }).$type<VideoStreamInfo | null>(),
