@@ -118,6 +118,8 @@ describe('as-run from real playout', () => {
     const slate = planned[3]!;
     expect(slate.deviation).toContain('vanished-spot.mp4');
     expect(slate.deviation).toContain('error slate');
+    // Read on the LAN: the file's name, never the station's folders.
+    expect(slate.deviation).not.toContain(tmp.dir);
 
     const emergency = rows.find((r) => r.kind === 'emergency');
     expect(emergency, kinds.join('\n')).toBeDefined();

@@ -4,7 +4,9 @@
  * left the air), so its length is a frame count. Pure: the plan lookup and the clock
  * come in as arguments; persistence is someone else's (asrun-store.ts).
  */
+import path from 'node:path';
 import type { AsRunEntryDto, ProducerKind } from '../../shared/types.ts';
+import { redactPaths } from '../monitoring/log-tail.ts';
 import type { AirEvidence, AirMark } from '../runtime/air-evidence.ts';
 import type { PlaylogEvent } from '../schedule/types.ts';
 
@@ -89,7 +91,8 @@ export class AsRunRecorder {
         this.segment(e);
         return;
       case 'media-fault': {
-        const text = `media cannot be played (${e.file}: ${e.reason}); aired the error slate`;
+        // The log is read on the LAN: the file's name, never the station's folders.
+        const text = `media cannot be played (${path.basename(e.file)}: ${redactPaths(e.reason)}); aired the error slate`;
         if (this.open?.record.eventId === e.eventId) {
           this.amend(text);
           this.open.record.producer = 'slate';
@@ -98,10 +101,10 @@ export class AsRunRecorder {
         return;
       }
       case 'decoder-restart':
-        if (this.open?.record.eventId === e.eventId) this.amend(`decoder restarted (${e.reason})`);
+        if (this.open?.record.eventId === e.eventId) this.amend(`decoder restarted (${redactPaths(e.reason)})`);
         return;
       case 'encoder-restart':
-        this.amend(`encoder restarted (${e.reason})`);
+        this.amend(`encoder restarted (${redactPaths(e.reason)})`);
         return;
     }
   }

@@ -137,10 +137,13 @@ export class SegmentPlayer implements FrameSource {
     const slot = this.slotFor(n);
     if (!slot) return this.slots.length === 0 || this.slots[0]!.first > n;
     if (!slot.decoderStarted) this.startDecoder(slot, n);
-    const d = slot.decoder;
-    if (!d) return true;
+    const before = slot.decoder;
+    if (!before) return true;
     this.checkFault(slot, n);
-    if (slot.fault && slot.decoder === d) return false;
+    const d = slot.decoder;
+    // A decoder that failed was just replaced (restarted, or the error slate): ask again once
+    // the new one has frames. The slate decoder itself is judged like any other.
+    if (d !== before) return !d;
     const k = n - slot.first;
     this.takeStill(slot, d);
     d.skipFramesTo(k);
