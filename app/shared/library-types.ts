@@ -46,6 +46,11 @@ export interface LibraryAssetDto {
   /** e.g. "h264 640x360" / "aac 2ch"; null when unknown. */
   video: string | null;
   audio: string | null;
+  /** What the guide knows (from NFO files, tags and the file name). */
+  series?: string | null;
+  season?: number | null;
+  episode?: number | null;
+  rating?: string | null;
 }
 
 /** GET /api/library/assets. */

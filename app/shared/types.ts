@@ -250,6 +250,8 @@ export interface EpgEntryDto {
   description?: string | null;
   categories?: string[];
   year?: number | null;
+  /** The certification from the asset's NFO ("TV-14", "PG-13"). */
+  rating?: string | null;
 }
 
 /** GET /api/channels/{n}/epg. */

@@ -71,6 +71,7 @@ export function registerLibraryCommands(program: Command, ctx: CliContext): void
             );
             for (const f of summary.failed) process.stdout.write(`  not ready: ${f.path}: ${f.reason}\n`);
             for (const d of summary.unreadableFolders) process.stdout.write(`  could not read ${d}; its assets were kept as they were\n`);
+            for (const w of summary.warnings) process.stdout.write(`  warning: ${w}\n`);
           }
         } finally {
           bar.stop();
@@ -108,7 +109,13 @@ export function registerLibraryCommands(program: Command, ctx: CliContext): void
         }
         const rows = st.library.listAssets({ state: opts.state, kind: opts.kind, collectionId });
         if (ctx.json()) printJson(rows);
-        else printTable(rows.map((a) => ({ id: a.id, state: a.state, kind: a.kind, duration: formatMs(a.durationMs), title: a.title, path: a.relPath })));
+        else
+          printTable(
+            rows.map((a) => ({
+              id: a.id, state: a.state, kind: a.kind, duration: formatMs(a.durationMs), series: a.series,
+              episode: a.episode === null ? null : `S${String(a.season ?? 0).padStart(2, '0')}E${String(a.episode).padStart(2, '0')}`, title: a.title, rating: a.rating, path: a.relPath,
+            })),
+          );
       }),
     );
   asset

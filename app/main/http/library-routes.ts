@@ -59,6 +59,7 @@ function assetDto(a: AssetRow, collection: string, source: SourceRow | undefined
     reason: safeReason(a.stateReason, a, source), durationMs: a.durationMs, sizeBytes: a.sizeBytes,
     video: a.video ? `${a.video.codec} ${a.video.width}x${a.video.height}` : null,
     audio: a.audio ? `${a.audio.codec} ${a.audio.channels}ch` : null,
+    series: a.series, season: a.season, episode: a.episode, rating: a.rating,
   };
 }
 

@@ -147,6 +147,7 @@ export function registerScheduleRoutes(app: StationApp, opts: ScheduleRoutesOpti
         description: t.desc,
         categories: t.categories,
         year: t.year,
+        rating: t.rating ?? null,
       };
     });
     const body: EpgDto = { ...header(range, all.length > MAX_ITEMS), entries };

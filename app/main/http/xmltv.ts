@@ -4,7 +4,8 @@
  * Clients sort and badge programmes by these elements, so each says only what is known:
  * the series or movie as <title>, the episode's own title as <sub-title> (never a copy of
  * the title), <desc>, <date> (the year), <category> (Movie or Series, then the genres),
- * and <episode-num> in xmltv_ns and onscreen forms. Children follow the DTD's order.
+ * <episode-num> in xmltv_ns and onscreen forms, and from NFO files the first-aired date
+ * (<date>, <previously-shown>) and the certification (<rating>). Children follow the DTD's order.
  */
 import { toLocal, zoneOffsetMs } from '../clock/zoned-time.ts';
 import type { ProgramInfo } from '../library/program-info.ts';
@@ -46,6 +47,16 @@ export interface ProgrammeText {
   categories: string[];
   season: number | null;
   episode: number | null;
+  /** First aired, YYYY-MM-DD. */
+  aired?: string | null;
+  rating?: string | null;
+}
+
+/** The rating system a certification belongs to: US TV (V-chip) or US film (MPAA); none for others. */
+function ratingSystem(rating: string): string | null {
+  if (/^TV-(Y7?|Y7-FV|G|PG|14|MA)$/.test(rating)) return 'VCHIP';
+  if (/^(G|PG|PG-13|R|NC-17|NR|UNRATED)$/.test(rating)) return 'MPAA';
+  return null;
 }
 
 export function programmeText(e: EpgEntry, info: ProgramInfo | undefined): ProgrammeText {
@@ -53,7 +64,7 @@ export function programmeText(e: EpgEntry, info: ProgramInfo | undefined): Progr
     const head = info.isMovie ? ['Movie'] : info.isSeries ? ['Series'] : [];
     const categories = [...new Set([...head, ...info.genres])];
     const subTitle = info.episodeTitle && info.episodeTitle !== info.title ? info.episodeTitle : null;
-    return { title: info.title, subTitle, desc: info.description, year: info.year, categories, season: info.season, episode: info.episode };
+    return { title: info.title, subTitle, desc: info.description, year: info.year, categories, season: info.season, episode: info.episode, aired: info.aired, rating: info.rating };
   }
   // No asset facts (a gap, filler, or a guide without the library): what the entry itself says.
   const subTitle = e.subtitle && e.subtitle !== e.title && !/^\s*(.*\s)?s\d{1,2}e\d{1,3}\s*$/i.test(e.subtitle) ? e.subtitle : null;
@@ -88,10 +99,17 @@ export function buildXmltv(base: string, channels: XmltvChannel[], programs: Rea
       out.push(`  <programme start="${xmltvTime(e.startMs, c.timezone)}" stop="${xmltvTime(e.endMs, c.timezone)}" channel="${xmltvChannelId(c.number)}">`, `    <title lang="${lang}">${esc(t.title)}</title>`);
       if (t.subTitle) out.push(`    <sub-title lang="${lang}">${esc(t.subTitle)}</sub-title>`);
       if (t.desc) out.push(`    <desc lang="${lang}">${esc(t.desc)}</desc>`);
-      if (t.year !== null) out.push(`    <date>${t.year}</date>`);
+      if (t.aired) out.push(`    <date>${t.aired.replaceAll('-', '')}</date>`);
+      else if (t.year !== null) out.push(`    <date>${t.year}</date>`);
       // Our own labels are English; genres are in whatever language the files were tagged in, taken as the channel's.
       for (const cat of t.categories) out.push(`    <category lang="${OWN_LABELS.has(cat) ? 'en' : lang}">${esc(cat)}</category>`);
-      out.push(...episodeNums(t.season, t.episode), '  </programme>');
+      out.push(...episodeNums(t.season, t.episode));
+      if (t.aired) out.push(`    <previously-shown start="${t.aired.replaceAll('-', '')}000000" />`);
+      if (t.rating) {
+        const system = ratingSystem(t.rating);
+        out.push(`    <rating${system ? ` system="${system}"` : ''}>`, `      <value>${esc(t.rating)}</value>`, '    </rating>');
+      }
+      out.push('  </programme>');
     }
   }
   out.push('</tv>');

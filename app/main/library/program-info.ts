@@ -20,6 +20,10 @@ export interface ProgramInfo {
   description: string | null;
   genres: string[];
   year: number | null;
+  /** The certification an NFO gave ("TV-14", "PG-13"), null when none did. */
+  rating: string | null;
+  /** First aired, YYYY-MM-DD (from an NFO). */
+  aired: string | null;
   isMovie: boolean;
   isSeries: boolean;
 }
@@ -36,6 +40,8 @@ export interface AssetFacts {
   description: string | null;
   genre: string | null;
   year: number | null;
+  rating?: string | null;
+  aired?: string | null;
 }
 
 const MOVIE_FOLDER = /^(movies?|films?|features?)$/i;
@@ -72,7 +78,7 @@ export function programInfo(a: AssetFacts): ProgramInfo {
   const episodeTitle = isSeries && !isMadeUpTitle(a) && a.title.trim() !== title.trim() ? a.title : null;
   return {
     assetId: a.id, kind: a.kind, title, episodeTitle, season: a.season, episode: a.episode,
-    description: a.description, genres: splitGenres(a.genre), year: a.year, isMovie, isSeries,
+    description: a.description, genres: splitGenres(a.genre), year: a.year, rating: a.rating ?? null, aired: a.aired ?? null, isMovie, isSeries,
   };
 }
 
@@ -89,6 +95,7 @@ export class ProgramInfoReader {
         .select({
           id: assets.id, kind: assets.kind, title: assets.title, series: assets.series, season: assets.season, episode: assets.episode,
           relPath: assets.relPath, durationMs: assets.durationMs, description: assets.description, genre: assets.genre, year: assets.year,
+          rating: assets.rating, aired: assets.aired,
         })
         .from(assets)
         .where(inArray(assets.id, wanted.slice(i, i + 500)))

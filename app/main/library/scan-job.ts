@@ -72,6 +72,7 @@ export class ScanJob extends EventEmitter<{ status: [ScanStatusDto] }> {
             failed: summary.failed.length, retired: summary.retired, unreadableFolders: summary.unreadableFolders.length,
           },
         }, true);
+        for (const warning of summary.warnings) this.opts.logger.warn({ source: source.name, warning }, 'library scan warning');
         this.opts.logger.info({ source: source.name, ready: summary.ready, failed: summary.failed.length }, 'library scan finished');
       } catch (err) {
         const message = hide((err as Error).message);

@@ -17,6 +17,7 @@ import { resolveFfmpegBinaries } from '../media/ffmpeg-binaries.ts';
 import { kindFromRelPath, parseFileName } from './asset-kind.ts';
 import { enrichFromProbe } from './enricher.ts';
 import { LibraryError } from './library-errors.ts';
+import { NfoSidecars, type NfoFile } from './nfo-sidecars.ts';
 import type { LibraryService, SourceRow } from './library-service.ts';
 
 const MEDIA_EXTENSIONS = new Set([
@@ -46,6 +47,8 @@ export interface ScanSummary {
   failed: { path: string; reason: string }[];
   retired: number;
   unreadableFolders: string[];
+  /** Problems that did not stop the scan (a broken NFO file), each naming its file. */
+  warnings: string[];
 }
 
 interface FoundFile {
@@ -81,9 +84,12 @@ export class Scanner {
     if (this.usesFfprobe) resolveFfmpegBinaries(); // fail before any write if ffprobe is missing
     const unreadable: string[] = [];
     onProgress?.({ phase: 'walking', done: 0, total: 0 });
-    const files = await this.walkRoot(source, unreadable);
+    const nfos: NfoFile[] = [];
+    const files = await this.walkRoot(source, unreadable, nfos);
+    const sidecars = new NfoSidecars(source.path, nfos, files.map((f) => f.abs));
     const summary: ScanSummary = {
       source: source.name, filesSeen: files.length, added: 0, changed: 0, unchanged: 0, probed: 0, ready: 0, failed: [], retired: 0, unreadableFolders: unreadable,
+      warnings: sidecars.warnings,
     };
 
     const existing = new Map(this.library.listAssets({ sourceId: source.id }).map((a) => [a.path, a]));
@@ -120,6 +126,11 @@ export class Scanner {
         } else if (row.state === 'enriching' || (row.state === 'new' && row.stateReason === null)) {
           // An earlier scan was interrupted before probing this one.
           toProbe.push(row.id);
+        } else if (row.state === 'ready' && row.nfoSig !== sidecars.signature(f.abs)) {
+          // An NFO beside it appeared, changed or went: its metadata is read again.
+          this.library.transition(row.id, 'enriching', 'NFO metadata changed; reading it again');
+          summary.changed++;
+          toProbe.push(row.id);
         } else {
           summary.unchanged++;
         }
@@ -133,13 +144,13 @@ export class Scanner {
       summary.retired = gone.length;
     });
 
-    await this.probeAll(toProbe, summary, onProgress);
+    await this.probeAll(toProbe, summary, sidecars, onProgress);
     this.db.update(sources).set({ lastScanAtMs: this.clock.nowMs() }).where(eq(sources.id, source.id)).run();
     onProgress?.({ phase: 'done', done: toProbe.length, total: toProbe.length });
     return summary;
   }
 
-  private async probeAll(ids: number[], summary: ScanSummary, onProgress?: (p: ScanProgress) => void): Promise<void> {
+  private async probeAll(ids: number[], summary: ScanSummary, sidecars: NfoSidecars, onProgress?: (p: ScanProgress) => void): Promise<void> {
     let next = 0;
     let done = 0;
     onProgress?.({ phase: 'probing', done, total: ids.length });
@@ -152,10 +163,17 @@ export class Scanner {
         const enriched = outcome.ok ? enrichFromProbe(outcome.result) : outcome;
         if (enriched.ok) {
           const v = enriched.value;
+          // NFO files win, then the container's tags, then the file name's conventions.
+          const name = parseFileName(row.relPath);
+          const nfo = await sidecars.factsFor(row.path, name.episode !== null);
           this.library.transition(id, 'ready', null, {
             durationMs: v.durationMs, container: v.container, video: v.video, audio: v.audio, chapters: v.chapters, bitRate: v.bitRate, probedAtMs: this.clock.nowMs(),
-            // Tags win; a name's year stays when the file has no date tag.
-            description: v.description, genre: v.genre, ...(v.year !== null ? { year: v.year } : {}),
+            title: nfo.title ?? name.title,
+            series: nfo.series !== undefined ? nfo.series : name.series,
+            season: nfo.season !== undefined ? nfo.season : name.season,
+            episode: nfo.episode !== undefined ? nfo.episode : name.episode,
+            description: nfo.description ?? v.description, genre: nfo.genre ?? v.genre, year: nfo.year ?? v.year ?? name.year,
+            rating: nfo.rating ?? null, aired: nfo.aired ?? null, listedRuntimeMs: nfo.listedRuntimeMs ?? null, nfoSig: sidecars.signature(row.path),
           });
           summary.ready++;
         } else {
@@ -180,7 +198,7 @@ export class Scanner {
     return this.db.insert(collections).values({ sourceId: source.id, name, relPath: relDir }).returning({ id: collections.id }).get().id;
   }
 
-  private async walkRoot(source: SourceRow, unreadable: string[]): Promise<FoundFile[]> {
+  private async walkRoot(source: SourceRow, unreadable: string[], nfos: NfoFile[]): Promise<FoundFile[]> {
     try {
       const s = await stat(source.path);
       if (!s.isDirectory()) throw new Error('not a folder');
@@ -209,6 +227,12 @@ export class Scanner {
             out.push({ abs, rel: path.relative(source.path, abs), size: st.size, mtimeMs: Math.floor(st.mtimeMs) });
           } catch {
             unreadable.push(abs);
+          }
+        } else if (e.isFile() && e.name.toLowerCase().endsWith('.nfo')) {
+          try {
+            nfos.push({ abs, mtimeMs: Math.floor((await stat(abs)).mtimeMs) });
+          } catch {
+            // An unreadable NFO is the same as none: the file-name conventions apply.
           }
         }
       }
