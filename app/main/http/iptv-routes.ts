@@ -56,6 +56,12 @@ export interface IptvContext {
 
 const IMAGE_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.svg': 'image/svg+xml', '.webp': 'image/webp' };
 const logoFile = z.object({ file: z.string().regex(/^\d{1,4}\.(png|jpe?g|svg|webp)$/, 'expected a channel number and an image extension, e.g. 2.png') });
+/** Bounds the guide's cost per channel (14 days of a 30-minute grid with breaks is ~700 entries). */
+const MAX_GUIDE_ENTRIES_PER_CHANNEL = 5000;
+const GUIDE_CACHE_MS = 60_000;
+/** The guide is read a few hours at a time, so a channel that reaches the cap stops early. */
+const GUIDE_CHUNK_MS = 3 * 3_600_000;
+
 const xmltvQuery = z.object({ days: z.coerce.number().int('must be a whole number').min(1, 'must be 1 or more').max(MAX_DAYS, `must be ${MAX_DAYS} or fewer`).optional() }).strict();
 
 function baseUrl(req: FastifyRequest): string {
@@ -94,7 +100,19 @@ export function registerIptvRoutes(app: StationApp, ctx: IptvContext): IptvRoute
   const looks = (): ReadonlyMap<number, ChannelLook> => ctx.guide?.looks() ?? new Map();
 
   /** The guide document, and the header that says when ?days= asked for more than is built. */
+  const guideCache = new Map<string, { atMs: number; doc: { xml: string; clamped: string | null } }>();
   const guide = (req: FastifyRequest, days: number): { xml: string; clamped: string | null } => {
+    // Clients poll the guide; the same document for a minute costs nothing and changes nothing they see.
+    const key = `${baseUrl(req)}|${days}`;
+    const hit = guideCache.get(key);
+    const now = ctx.clock.nowMs();
+    if (hit && now - hit.atMs < GUIDE_CACHE_MS && now >= hit.atMs) return hit.doc;
+    const doc = buildGuide(req, days);
+    if (guideCache.size > 16) guideCache.clear();
+    guideCache.set(key, { atMs: now, doc });
+    return doc;
+  };
+  const buildGuide = (req: FastifyRequest, days: number): { xml: string; clamped: string | null } => {
     const base = baseUrl(req);
     const now = ctx.clock.nowMs();
     const from = now - GUIDE_BACK_MS;
@@ -105,7 +123,15 @@ export function registerIptvRoutes(app: StationApp, ctx: IptvContext): IptvRoute
       const until = ctx.schedule.horizon?.(c.number).untilMs ?? Infinity;
       if (c.planKind !== 'guide' && until !== null && until < to) builtUntil = Math.min(builtUntil, until);
       const look = all.get(c.number);
-      return { number: c.number, name: c.name, timezone: c.timezone, entries: ctx.schedule.epg(c.number, from, to), iconUrl: logoUrl(base, c.number, look), lang: look?.language ?? 'en' };
+      // A loop of very short clips lists hundreds of thousands of items: the guide is built on the
+      // event loop that paces every channel, so its work is bounded (a real day has ~50 items).
+      const entries: ReturnType<typeof ctx.schedule.epg> = [];
+      for (let t = from; t < to && entries.length < MAX_GUIDE_ENTRIES_PER_CHANNEL; t += GUIDE_CHUNK_MS) {
+        // Entries overlapping a chunk boundary appear in both chunks: keep the first.
+        for (const e of ctx.schedule.epg(c.number, t, Math.min(to, t + GUIDE_CHUNK_MS))) if (e.startMs >= t || t === from) entries.push(e);
+      }
+      entries.length = Math.min(entries.length, MAX_GUIDE_ENTRIES_PER_CHANNEL);
+      return { number: c.number, name: c.name, timezone: c.timezone, entries, iconUrl: logoUrl(base, c.number, look), lang: look?.language ?? 'en' };
     });
     const ids = channels.flatMap((c) => c.entries.map((e) => e.assetId).filter((id): id is number => id !== null));
     const xml = buildXmltv(base, channels, ctx.guide?.programs(ids) ?? new Map());
