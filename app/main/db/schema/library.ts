@@ -78,6 +78,8 @@ export const assets = sqliteTable(
     rating: text('rating'),
     aired: text('aired'),
     listedRuntimeMs: integer('listed_runtime_ms'),
+    /** Tags from NFO files (<tag>), for zones that require them. */
+    tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
     /** Which NFO files (and versions) the metadata came from; a change re-reads them. Null: none. */
     nfoSig: text('nfo_sig'),
     durationMs: integer('duration_ms'),

@@ -3,6 +3,7 @@
  * was built to air (days, EPG blocks, playlog events). Built rows are the source of
  * stability: once persisted, the on-air and locked parts are never rebuilt.
  */
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { EventKind } from '../../../shared/types.ts';
 import { channels } from './channels.ts';
@@ -50,6 +51,12 @@ export const scheduleZones = sqliteTable(
     contentType: text('content_type').$type<ZoneContentType>().notNull(),
     /** Mid-program breaks for programs without chapter markers; null = plan default. */
     midBreaks: integer('mid_breaks'),
+    /** Daypart restriction: programs rated above this never air in the zone (null: any rating). */
+    maxRating: text('max_rating'),
+    /** Daypart restriction: programs need at least one of these tags or genres (empty: any). */
+    tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    /** Whether programs without a rating may air where maxRating is set. */
+    allowUnrated: integer('allow_unrated', { mode: 'boolean' }).notNull().default(true),
   },
   (t) => [index('schedule_zones_plan').on(t.planId)],
 );
