@@ -30,7 +30,8 @@ export interface HdhomerunContext extends HdhomerunOptions {
 const MODEL = 'HDTC-2US';
 const FIRMWARE_NAME = 'hdhomeruntc_atsc';
 const FIRMWARE_VERSION = '20200101';
-const STREAM_PATH = /^\/iptv\/channel\/(\d{1,4})\.ts(?:\?.*)?$/;
+/** MPEG-TS streams, and HLS playlists (a channel's HLS session is one of its viewers and holds its tuner). */
+const STREAM_PATH = /^\/iptv\/channel\/(\d{1,4})\.(?:ts|m3u8)(?:\?.*)?$/;
 
 /** The one POST a tuner client sends; it changes nothing here, so it needs no control token. */
 export function isTunerScanRequest(method: string, url: string): boolean {

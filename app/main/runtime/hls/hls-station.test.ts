@@ -44,9 +44,10 @@ describe('HLS from the channel encoder', () => {
     // Tune in 2 s into clip a: the programme boundary (a → b) is 3 s in.
     epochMs = clock.nowMs() - 2000;
     st.channels.addLoop({ number: 1, name: 'Frames', collection: 'loop', startMs: epochMs, timezone: 'UTC' });
+    st.channels.addLoop({ number: 2, name: 'Other', collection: 'loop', startMs: epochMs, timezone: 'UTC' });
     st.close();
     running = await startHeadlessStation({
-      dataDir: data, host: '127.0.0.1', port: 0, demo: false, lingerMs: 0, consoleDir: null, ssdp: false,
+      dataDir: data, host: '127.0.0.1', port: 0, demo: false, lingerMs: 0, consoleDir: null, ssdp: false, tuners: 1,
       profile: { ...DEFAULT_PROFILE, width: 320, height: 180, videoBitrateKbps: 400 },
     });
   });
@@ -71,6 +72,9 @@ describe('HLS from the channel encoder', () => {
     const pdt = Date.parse(seg0.dateTimeString!);
     expect(Math.abs(pdt - clock.nowMs())).toBeLessThan(5000);
     expect(running.director.pids().length).toBeLessThanOrEqual(3);
+    // The HLS session holds the station's one tuner: another channel cannot be tuned, by TS or HLS.
+    expect((await fetch(`${running.url}/iptv/channel/2.ts`)).status).toBe(503);
+    expect((await fetch(`${running.url}/iptv/channel/2.m3u8`)).status).toBe(503);
     // …to the frame: the segment's first picture is the one the timeline puts at that date.
     const seg0Bytes = Buffer.from(await (await fetch(`${running.url}${seg0.uri}`)).arrayBuffer());
     const firstFrame = (await readFrameNumbers(seg0Bytes)).find((f) => f !== null)!;
