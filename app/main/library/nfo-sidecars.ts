@@ -23,6 +23,7 @@ export interface NfoFacts {
   aired?: string;
   rating?: string;
   listedRuntimeMs?: number;
+  tags?: string[];
 }
 
 export interface NfoFile {
@@ -136,5 +137,7 @@ export function mergeNfo(own: NfoInfo | null, show: NfoInfo | null, isEpisode: b
   set('aired', own?.aired);
   set('rating', own?.rating ?? (episodeLike ? show?.rating : null));
   set('listedRuntimeMs', own?.runtimeMs);
+  const tags = [...new Set([...(own?.tags ?? []), ...(episodeLike ? (show?.tags ?? []) : [])])];
+  if (tags.length) out.tags = tags;
   return out;
 }

@@ -11,6 +11,7 @@ const TVSHOW = `<?xml version="1.0" encoding="UTF-8" standalone="yes" ?>
   <genre>Science Fiction</genre>
   <genre>Adventure / Kids</genre>
   <premiered>1962-09-01</premiered>
+  <tag>family</tag>
 </tvshow>`;
 
 const EPISODE = `<?xml version="1.0" encoding="UTF-8"?>
@@ -34,11 +35,11 @@ describe('NFO files (Kodi/Jellyfin)', () => {
     expect(parseNfo(TVSHOW, 'tvshow.nfo')).toEqual({
       kind: 'tvshow', title: 'Space Patrol', showTitle: null, season: null, episode: null,
       plot: 'The crew of the starship Meridian keeps the spaceways safe & sound.', aired: '1962-09-01', year: 1962,
-      genres: ['Science Fiction', 'Adventure', 'Kids'], rating: 'TV-PG', runtimeMs: null,
+      genres: ['Science Fiction', 'Adventure', 'Kids'], tags: ['family'], rating: 'TV-PG', runtimeMs: null,
     });
     expect(parseNfo(EPISODE, 'e.nfo')).toEqual({
       kind: 'episode', title: 'The Moon <Part 1>', showTitle: 'Space Patrol', season: 1, episode: 2,
-      plot: 'The Meridian lands on the far side.', aired: '1962-09-08', year: 1962, genres: [], rating: null, runtimeMs: 22 * 60_000,
+      plot: 'The Meridian lands on the far side.', aired: '1962-09-08', year: 1962, genres: [], tags: [], rating: null, runtimeMs: 22 * 60_000,
     });
     expect(parseNfo(MOVIE, 'movie.nfo')).toMatchObject({ kind: 'movie', title: 'The Long Night', year: 1987, rating: 'PG-13', genres: ['Drama', 'Thriller'], runtimeMs: 100 * 60_000 });
   });
@@ -68,10 +69,10 @@ describe('NFO files (Kodi/Jellyfin)', () => {
     const ep = parseNfo(EPISODE, 'e.nfo');
     expect(mergeNfo(ep, show, true)).toEqual({
       title: 'The Moon <Part 1>', series: 'Space Patrol', season: 1, episode: 2, description: 'The Meridian lands on the far side.',
-      genre: 'Science Fiction; Adventure; Kids', year: 1962, aired: '1962-09-08', rating: 'TV-PG', listedRuntimeMs: 22 * 60_000,
+      genre: 'Science Fiction; Adventure; Kids', year: 1962, aired: '1962-09-08', rating: 'TV-PG', listedRuntimeMs: 22 * 60_000, tags: ['family'],
     });
     // Only the show's file: the show's title, genres, plot and rating; the name keeps the episode code.
-    expect(mergeNfo(null, show, true)).toEqual({ series: 'Space Patrol', description: show.plot, genre: 'Science Fiction; Adventure; Kids', rating: 'TV-PG' });
+    expect(mergeNfo(null, show, true)).toEqual({ series: 'Space Patrol', description: show.plot, genre: 'Science Fiction; Adventure; Kids', rating: 'TV-PG', tags: ['family'] });
     // A show's file says nothing about what is not an episode.
     expect(mergeNfo(null, show, false)).toEqual({});
     // A movie NFO makes it a movie.

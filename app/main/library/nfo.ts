@@ -24,6 +24,8 @@ export interface NfoInfo {
   aired: string | null;
   year: number | null;
   genres: string[];
+  /** <tag> elements (a zone may require them). */
+  tags: string[];
   /** "TV-14", "PG-13" …: the certification without "Rated " or a country prefix. */
   rating: string | null;
   runtimeMs: number | null;
@@ -44,7 +46,7 @@ const parser = new XMLParser({
   trimValues: true,
   processEntities: true,
   htmlEntities: true,
-  isArray: (name) => name === 'genre' || name === 'episodedetails',
+  isArray: (name) => name === 'genre' || name === 'tag' || name === 'episodedetails',
 });
 
 type Node = Record<string, unknown>;
@@ -122,6 +124,7 @@ export function parseNfo(body: string, name: string): NfoInfo {
     aired,
     year,
     genres: [...new Set(genres)].slice(0, 8),
+    tags: [...new Set((Array.isArray(n.tag) ? n.tag : []).map(text).filter((t): t is string => t !== null))].slice(0, 32),
     rating: normalizeRating(text(n.mpaa) ?? text(n.certification)),
     runtimeMs: runtimeMin === null ? null : runtimeMin * 60_000,
   };

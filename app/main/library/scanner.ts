@@ -173,7 +173,7 @@ export class Scanner {
             season: nfo.season !== undefined ? nfo.season : name.season,
             episode: nfo.episode !== undefined ? nfo.episode : name.episode,
             description: nfo.description ?? v.description, genre: nfo.genre ?? v.genre, year: nfo.year ?? v.year ?? name.year,
-            rating: nfo.rating ?? null, aired: nfo.aired ?? null, listedRuntimeMs: nfo.listedRuntimeMs ?? null, nfoSig: sidecars.signature(row.path),
+            rating: nfo.rating ?? null, aired: nfo.aired ?? null, listedRuntimeMs: nfo.listedRuntimeMs ?? null, tags: nfo.tags ?? [], nfoSig: sidecars.signature(row.path),
           });
           summary.ready++;
         } else {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildDay } from './builder.ts';
+import { eligible, KNOWN_RATINGS } from './ratings.ts';
 import { LibraryIndex, resolvePlan, type ResolvedPlan } from './resolve.ts';
 import { broadcastDateAt, DayFrame, formatHhMm, nextDate, parseDate, type LocalDate } from './time.ts';
 import {
@@ -145,6 +146,10 @@ function checkInvariants(p: ResolvedPlan, days: BuiltDay[], library: LibraryAsse
         ok(frame.isOnGrid(b.entry.startMs), `program at ${frame.localHhMm(b.entry.startMs)} off grid`);
         ok(frame.isOnGrid(b.entry.endMs), 'program ends on grid');
         const a = known.get(b.entry.assetId as number) as LibraryAsset;
+        // Daypart restrictions: nothing airs in a zone that its rating or tags keep out.
+        const owner = p.zones.find((z) => z.name === b.zone);
+        ok(owner !== undefined, `program block of unknown zone ${b.zone}`);
+        ok(eligible(a, (owner as ResolvedPlan['zones'][number]).restriction), `${a.rating ?? 'unrated'} [${(a.tags ?? []).join(',')}] program in zone ${b.zone}`);
         // Smallest whole number of blocks (DST shifts that are not whole blocks may add one).
         const blocks = Math.ceil(a.durationMs / p.gridMs);
         ok(b.entry.endMs - b.entry.startMs >= blocks * p.gridMs, 'slot holds the program');
@@ -202,14 +207,21 @@ const arbLibrary = fc
     bumpers: fc.array(fc.integer({ min: 2, max: 8 }), { maxLength: 4 }),
     filler: fc.array(fc.integer({ min: 20, max: 400 }), { maxLength: 2 }),
     jitter: fc.integer({ min: 0, max: 999 }),
+    ratings: fc.array(fc.option(fc.constantFrom(...KNOWN_RATINGS), { nil: null }), { minLength: 7, maxLength: 7 }),
   })
   .map((r) => {
     const lib: LibraryAsset[] = [];
+    // Ratings and tags cycle over the programs, so restricted zones meet every case.
+    let k = 0;
+    const rated = (): Partial<LibraryAsset> => {
+      const i = k++;
+      return { rating: r.ratings[i % r.ratings.length] ?? null, tags: i % 3 === 0 ? ['kids'] : i % 3 === 1 ? ['drama', 'late'] : [] };
+    };
     r.series.forEach((s, i) =>
-      lib.push(asset(C.series, s.min * MIN + r.jitter * i, { series: 'Gen', season: 1, episode: i + 1, chapters: [...new Set(s.chapters)].sort((a, b) => a - b) })),
+      lib.push(asset(C.series, s.min * MIN + r.jitter * i, { series: 'Gen', season: 1, episode: i + 1, chapters: [...new Set(s.chapters)].sort((a, b) => a - b), ...rated() })),
     );
-    r.series2.forEach((m, i) => lib.push(asset(C.series2, m * MIN + 333, { series: 'Other', season: 2, episode: i + 1 })));
-    r.movies.forEach((m) => lib.push(asset(C.movies, m * MIN + r.jitter)));
+    r.series2.forEach((m, i) => lib.push(asset(C.series2, m * MIN + 333, { series: 'Other', season: 2, episode: i + 1, ...rated() })));
+    r.movies.forEach((m) => lib.push(asset(C.movies, m * MIN + r.jitter, rated())));
     r.commercials.forEach((s) => lib.push(asset(C.commercials, s * 1000, { kind: 'commercial' })));
     r.promos.forEach((s) => lib.push(asset(C.promos, s * 1000 + r.jitter, { kind: 'promo' })));
     r.ids.forEach((s) => lib.push(asset(C.ids, s * 1000, { kind: 'station_id' })));
@@ -230,6 +242,9 @@ const arbZone = (grid: number): fc.Arbitrary<ZonePlan> =>
       priority: fc.integer({ min: 0, max: 2 }),
       content: fc.constantFrom('series', 'random', 'movies', 'asset', 'rotate'),
       midBreaks: fc.option(fc.integer({ min: 0, max: 4 }), { nil: null }),
+      maxRating: fc.option(fc.constantFrom(...KNOWN_RATINGS), { nil: undefined, freq: 3 }),
+      allowUnrated: fc.option(fc.boolean(), { nil: undefined }),
+      tags: fc.option(fc.constantFrom<string[]>(['kids'], ['late', 'family']), { nil: undefined, freq: 4 }),
     })
     .map((z) => {
       const sources =
@@ -267,7 +282,8 @@ const arbPlan = fc
       broadcastDayStart: dayStart,
       seed: r.seed,
       breaks: { ...DEFAULT_BREAK_RULES, breaksPerHour: r.breaksPerHour, marginMs: r.marginMin * MIN, spotCooldownMs: r.cooldownMin * MIN, maxPromosPerBreak: r.maxPromos },
-      zones,
+      // Unique names: the invariants find a block's zone by name.
+      zones: zones.map((z, i) => ({ ...z, name: `zone ${i}` })),
     }),
   );
 

@@ -4,6 +4,7 @@
  * problems a programmer should fix before they air. Pure.
  */
 import { sha256 } from './prng.ts';
+import { describeRestriction, eligible, isRestricted, NO_RESTRICTION, type Restriction } from './ratings.ts';
 import { DAY_MINUTES, dayMinute, formatHhMm, MINUTE_MS, parseHhMm } from './time.ts';
 import type { ChannelPlan, LibraryAsset, PlanIssue, PoolRole, SourceRef, ZoneContentType, ZonePlan } from './types.ts';
 import { POOL_ROLES } from './types.ts';
@@ -27,6 +28,8 @@ export interface ResolvedZone {
   priority: number;
   content: ZoneContentType;
   midBreaks: number | null;
+  /** What may air in the zone; series tracks are shared, so their episodes are checked at pick time. */
+  restriction: Restriction;
   tracks: SeriesTrack[];
   pool: LibraryAsset[];
 }
@@ -136,8 +139,12 @@ export function resolvePlan(plan: ChannelPlan, library: LibraryIndex): ResolvedP
         endMin = DAY_MINUTES;
       }
     }
+    const restriction = restrictionOf(z);
+    const ok = (a: LibraryAsset): boolean => eligible(a, restriction);
     const zoneTracks: SeriesTrack[] = [];
     const pool: LibraryAsset[] = [];
+    /** Ready programs of the zone's sources before the restriction, for the report. */
+    let ready = 0;
     if (z.content === 'series') {
       for (const ref of z.sources) {
         const key = trackKey(ref);
@@ -147,7 +154,10 @@ export function resolvePlan(plan: ChannelPlan, library: LibraryIndex): ResolvedP
           track = { key, episodes, indexOf: new Map(episodes.map((a, i) => [a.id, i])) };
           tracks.set(key, track);
         }
-        if (track.episodes.length > 0 && !zoneTracks.includes(track)) zoneTracks.push(track);
+        if (zoneTracks.includes(track)) continue;
+        ready += track.episodes.length;
+        // A track with nothing eligible is not the zone's; the others are, episode by episode.
+        if (track.episodes.some(ok)) zoneTracks.push(track);
       }
     } else {
       const seen = new Set<number>();
@@ -155,13 +165,21 @@ export function resolvePlan(plan: ChannelPlan, library: LibraryIndex): ResolvedP
         for (const a of library.expand(ref)) {
           if (!seen.has(a.id)) {
             seen.add(a.id);
-            pool.push(a);
+            ready++;
+            if (ok(a)) pool.push(a);
           }
         }
       }
       pool.sort((a, b) => a.id - b.id);
     }
-    if (zoneTracks.length === 0 && pool.length === 0) {
+    if (zoneTracks.length === 0 && pool.length === 0 && ready > 0) {
+      issues.push({
+        severity: 'error',
+        code: 'nothing_eligible',
+        zone: z.name,
+        message: `${describeZone(z)} has ${ready} ready program${ready === 1 ? '' : 's'} but none ${describeRestriction(restriction)}; its time airs filler or a slate`,
+      });
+    } else if (zoneTracks.length === 0 && pool.length === 0) {
       issues.push({
         severity: 'error',
         code: 'empty_pool',
@@ -180,6 +198,7 @@ export function resolvePlan(plan: ChannelPlan, library: LibraryIndex): ResolvedP
       priority: z.priority,
       content: z.content,
       midBreaks: z.midBreaks,
+      restriction,
       tracks: zoneTracks,
       pool,
     });
@@ -241,8 +260,19 @@ export function resolvePlan(plan: ChannelPlan, library: LibraryIndex): ResolvedP
   };
 }
 
+function restrictionOf(z: ZonePlan): Restriction {
+  const r: Restriction = {
+    maxRating: z.maxRating ?? null,
+    tags: [...new Set((z.tags ?? []).map((t) => t.trim().toLowerCase()).filter(Boolean))],
+    allowUnrated: z.allowUnrated ?? true,
+  };
+  return isRestricted(r) ? r : NO_RESTRICTION;
+}
+
 function assetSig(a: LibraryAsset): string {
-  return `${a.id},${a.durationMs},${a.chapters.join('.')},${a.hasVideo ? 1 : 0}${a.hasAudio ? 1 : 0},${a.title},${a.series ?? ''},${a.season ?? ''},${a.episode ?? ''},${a.path}`;
+  // Rating and tags only where set: a library without them hashes as it always did.
+  const extra = `${a.rating ? `,r${a.rating}` : ''}${a.tags?.length ? `,t${a.tags.join('.')}` : ''}`;
+  return `${a.id},${a.durationMs},${a.chapters.join('.')},${a.hasVideo ? 1 : 0}${a.hasAudio ? 1 : 0},${a.title},${a.series ?? ''},${a.season ?? ''},${a.episode ?? ''},${a.path}${extra}`;
 }
 
 function planHash(plan: ChannelPlan, zones: ResolvedZone[], pools: Record<PoolRole, PoolEntry[]>): string {

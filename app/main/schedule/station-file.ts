@@ -44,6 +44,7 @@ import type { MasterClock } from '../clock/master-clock.ts';
 import { isValidTimeZone } from '../clock/zoned-time.ts';
 import type { Db } from '../db/database.ts';
 import { assets, channels, collections, scheduleDays, schedulePlans, schedulePoolItems, scheduleZoneItems, scheduleZones, sources } from '../db/schema/index.ts';
+import { KNOWN_RATINGS } from './ratings.ts';
 import { parseDate } from './time.ts';
 import { ENCODERS, FRAME_RATES, RESOLUTIONS, type OutputSpec } from '../runtime/producer/output-spec.ts';
 import { DEFAULT_BREAK_RULES, type PoolRole, type ZoneContentType } from './types.ts';
@@ -94,6 +95,12 @@ const Zone = z
     play: z.enum(['series', 'random', 'movies', 'asset']).describe('series: episodes in order; random: seeded shuffle; movies: pool spanning blocks; asset: one asset'),
     sources: z.array(SourceRef).min(1, 'expected at least one source'),
     midBreaks: z.number().int().min(0).max(20).optional().describe('Mid-program breaks for programs without chapter markers'),
+    maxRating: z
+      .enum(KNOWN_RATINGS as [string, ...string[]], { error: () => `expected one of ${KNOWN_RATINGS.join(', ')}` })
+      .optional()
+      .describe('Nothing rated above this airs in the zone (TV and film ratings share one scale: TV-PG admits PG)'),
+    allowUnrated: z.boolean().optional().describe('With maxRating: whether programs without a rating may air (default true)'),
+    tags: z.array(z.string().min(1)).optional().describe('Only programs with at least one of these tags or genres air in the zone'),
   })
   .strict()
   .superRefine((zn, ctx) => {
@@ -475,6 +482,9 @@ export function importStation(db: Db, clock: MasterClock, input: string | Statio
             priority: zn.priority ?? 0,
             contentType: zn.play as ZoneContentType,
             midBreaks: zn.midBreaks ?? null,
+            maxRating: zn.maxRating ?? null,
+            tags: zn.tags ?? [],
+            allowUnrated: zn.allowUnrated ?? true,
           })
           .returning({ id: scheduleZones.id })
           .get().id;
@@ -562,6 +572,9 @@ export function exportStation(db: Db): StationDoc {
         if (z.dateTo) zone.to = z.dateTo;
         if (z.priority !== 0) zone.priority = z.priority;
         if (z.midBreaks !== null) zone.midBreaks = z.midBreaks;
+        if (z.maxRating !== null) zone.maxRating = z.maxRating;
+        if (!z.allowUnrated) zone.allowUnrated = false;
+        if (z.tags.length > 0) zone.tags = z.tags;
         return zone;
       });
     } else c.zones = [];

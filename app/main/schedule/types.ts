@@ -63,6 +63,10 @@ export interface LibraryAsset {
   relPath: string;
   hasVideo: boolean;
   hasAudio: boolean;
+  /** Certification ("TV-14", "PG-13") from the asset's NFO; absent or null: unrated. */
+  rating?: string | null;
+  /** Lower-cased tags and genres, for zones that require tags. */
+  tags?: string[];
 }
 
 export interface SourceRef {
@@ -85,6 +89,12 @@ export interface ZonePlan {
   content: ZoneContentType;
   sources: SourceRef[];
   midBreaks: number | null;
+  /** Daypart restriction: nothing rated above this airs in the zone. */
+  maxRating?: string | null;
+  /** Daypart restriction: programs need one of these tags (or genres). */
+  tags?: string[];
+  /** Where maxRating is set, whether unrated programs may air (default true). */
+  allowUnrated?: boolean;
 }
 
 export interface PoolItemPlan extends SourceRef {
@@ -133,7 +143,8 @@ export type IssueCode =
   | 'break_padded'
   | 'bad_time'
   | 'no_plan'
-  | 'empty_loop';
+  | 'empty_loop'
+  | 'nothing_eligible';
 
 export interface PlanIssue {
   severity: IssueSeverity;

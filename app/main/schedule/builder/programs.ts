@@ -5,6 +5,7 @@
  */
 import { realEpisodeTitle } from '../../library/program-info.ts';
 import { hashInts, mix } from '../prng.ts';
+import { eligible, NO_RESTRICTION } from '../ratings.ts';
 import type { Rotation } from '../rotation.ts';
 import type { ResolvedPlan, ResolvedZone, SeriesTrack } from '../resolve.ts';
 import { HOUR_MS, MINUTE_MS, type DayFrame } from '../time.ts';
@@ -48,7 +49,12 @@ export class ProgramSlotter {
       }
       const st = this.state.series.get(track.key);
       const n = track.episodes.length;
-      const idx = st ? ((track.indexOf.get(st.assetId) ?? st.index) + 1) % n : 0;
+      let idx = st ? ((track.indexOf.get(st.assetId) ?? st.index) + 1) % n : 0;
+      // A restricted zone skips the episodes it may not air; the series keeps its order
+      // (the resolver gave the zone only tracks with an episode it may air).
+      if (zone.restriction !== NO_RESTRICTION) {
+        for (let k = 0; k < n && !eligible(track.episodes[idx] as LibraryAsset, zone.restriction); k++) idx = (idx + 1) % n;
+      }
       return { asset: track.episodes[idx] as LibraryAsset, cursorKey: track.key };
     }
     // From the front of the rotation (least-played, longest-waiting), prefer what

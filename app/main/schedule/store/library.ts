@@ -1,5 +1,6 @@
 /** The library as the scheduler sees it: ready assets with a known duration, and asset facts by id for stored events. */
 import type { Db } from '../../db/database.ts';
+import { splitGenres } from '../../library/program-info.ts';
 import type { LibraryAsset } from '../types.ts';
 import { stmt } from './statements.ts';
 
@@ -17,6 +18,9 @@ interface AssetRowLite {
   relPath: string;
   hasVideo: number;
   hasAudio: number;
+  rating: string | null;
+  genre: string | null;
+  tags: string | null;
 }
 
 /** Ready assets with a known duration: the only things that may ever be scheduled. */
@@ -24,7 +28,7 @@ export function loadLibrary(db: Db): LibraryAsset[] {
   const rows = stmt(
     db,
     `SELECT id, collection_id AS collectionId, kind, title, series, season, episode, duration_ms AS durationMs, chapters,
-            path, rel_path AS relPath,
+            path, rel_path AS relPath, rating, genre, tags,
             (video IS NOT NULL AND video <> 'null') AS hasVideo, (audio IS NOT NULL AND audio <> 'null') AS hasAudio
        FROM assets WHERE state = 'ready' AND duration_ms > 0 ORDER BY id`,
   ).all() as AssetRowLite[];
@@ -52,6 +56,8 @@ export function loadLibrary(db: Db): LibraryAsset[] {
       relPath: r.relPath,
       hasVideo: Boolean(r.hasVideo),
       hasAudio: Boolean(r.hasAudio),
+      ...(r.rating ? { rating: r.rating } : {}),
+      ...tagsOf(r),
     };
   });
 }
@@ -79,4 +85,17 @@ export function assetLookup(db: Db): (id: number) => AssetInfo {
     }
     return a;
   };
+}
+
+/** A zone's required tags match the asset's tags and its genres, without regard to case. */
+function tagsOf(r: { genre: string | null; tags: string | null }): { tags?: string[] } {
+  let own: string[] = [];
+  try {
+    const parsed = JSON.parse(r.tags ?? '[]') as unknown;
+    if (Array.isArray(parsed)) own = parsed.filter((t): t is string => typeof t === 'string');
+  } catch {
+    own = [];
+  }
+  const all = [...new Set([...own, ...splitGenres(r.genre)].map((t) => t.trim().toLowerCase()).filter(Boolean))];
+  return all.length ? { tags: all } : {};
 }

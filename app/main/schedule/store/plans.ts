@@ -1,6 +1,6 @@
 /** A channel's plan (zones, their sources, break rules, pools) as builder input. */
 import type { Db } from '../../db/database.ts';
-import type { ChannelPlan, PoolItemPlan, PoolRole, ZoneContentType } from '../types.ts';
+import type { ChannelPlan, PoolItemPlan, PoolRole, ZoneContentType, ZonePlan } from '../types.ts';
 import { DEFAULT_BREAK_RULES, POOL_ROLES } from '../types.ts';
 import { gridOf, type ChannelRow } from './channels.ts';
 import { stmt } from './statements.ts';
@@ -27,7 +27,7 @@ export function loadPlan(db: Db, channel: ChannelRow): ChannelPlan | null {
   const zones = stmt(
     db,
     `SELECT id, name, start_local AS start, end_local AS "end", days, date_from AS dateFrom, date_to AS dateTo, priority,
-            content_type AS content, mid_breaks AS midBreaks
+            content_type AS content, mid_breaks AS midBreaks, max_rating AS maxRating, tags, allow_unrated AS allowUnrated
        FROM schedule_zones WHERE plan_id = ? ORDER BY position, id`,
   ).all(p.id) as Array<{
     id: number;
@@ -40,6 +40,9 @@ export function loadPlan(db: Db, channel: ChannelRow): ChannelPlan | null {
     priority: number;
     content: ZoneContentType;
     midBreaks: number | null;
+    maxRating: string | null;
+    tags: string;
+    allowUnrated: number;
   }>;
   const items = stmt(
     db,
@@ -77,8 +80,25 @@ export function loadPlan(db: Db, channel: ChannelRow): ChannelPlan | null {
       priority: z.priority,
       content: z.content,
       midBreaks: z.midBreaks,
+      // Only where set, so the plan (and its hash) of an unrestricted zone is as it always was.
+      ...restrictionFields(z),
       sources: items.filter((i) => i.zoneId === z.id).map((i) => ({ collectionId: i.collectionId, assetId: i.assetId, series: i.series })),
     })),
     pools,
   };
+}
+
+function restrictionFields(z: { maxRating: string | null; tags: string; allowUnrated: number }): Pick<ZonePlan, 'maxRating' | 'tags' | 'allowUnrated'> {
+  let tags: string[] = [];
+  try {
+    const parsed = JSON.parse(z.tags) as unknown;
+    if (Array.isArray(parsed)) tags = parsed.filter((t): t is string => typeof t === 'string');
+  } catch {
+    tags = [];
+  }
+  const out: Pick<ZonePlan, 'maxRating' | 'tags' | 'allowUnrated'> = {};
+  if (z.maxRating !== null) out.maxRating = z.maxRating;
+  if (tags.length > 0) out.tags = tags;
+  if (!z.allowUnrated) out.allowUnrated = false;
+  return out;
 }
