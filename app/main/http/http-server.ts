@@ -8,7 +8,7 @@
  * control routes, so a web page on another site cannot drive the station from a browser.
  */
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RawServerDefault } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
@@ -122,7 +122,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
     forceCloseConnections: true,
     bodyLimit: BODY_LIMIT_BYTES,
     // Every request at info level drowns what matters (tune-ins, restarts, faults); failures are still logged.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Behind a reverse proxy, X-Forwarded-Proto/Host say how clients reached the station (see base-url.ts).
     trustProxy: opts.trustProxy ?? false,
   });
