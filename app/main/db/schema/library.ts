@@ -87,6 +87,11 @@ export const assets = sqliteTable(
     video: text('video', { mode: 'json' }).$type<VideoStreamInfo | null>(),
     audio: text('audio', { mode: 'json' }).$type<AudioStreamInfo | null>(),
     chapters: text('chapters', { mode: 'json' }).$type<Chapter[]>().notNull().default(sql`'[]'`),
+    /**
+     * Candidate break points (ms) found by black + silence detection, for programs
+     * without chapters; null until analysed, [] when it found none.
+     */
+    detectedBreaks: text('detected_breaks', { mode: 'json' }).$type<number[] | null>(),
     bitRate: real('bit_rate'),
     probedAtMs: integer('probed_at_ms'),
     createdAtMs: integer('created_at_ms').notNull(),
