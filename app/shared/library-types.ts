@@ -67,7 +67,8 @@ export interface ScanStatusDto {
   /** idle: no scan since the station started; running; done; failed (see error). */
   state: 'idle' | 'running' | 'done' | 'failed';
   source: string | null;
-  phase: 'walking' | 'probing' | 'done' | null;
+  /** detecting: looking for break points (black + silence) in programs without chapters. */
+  phase: 'walking' | 'probing' | 'detecting' | 'done' | null;
   done: number;
   total: number;
   /** The file being probed (name within the source). */

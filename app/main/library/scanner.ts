@@ -6,12 +6,13 @@
  * root changes nothing, and a subfolder that cannot be read keeps its assets as they
  * were: a failed scan never loses rows.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { MasterClock } from '../clock/master-clock.ts';
 import type { Db } from '../db/database.ts';
 import { assets, collections, sources } from '../db/schema/index.ts';
+import { detectBreaks, type BreakDetectOutcome } from '../media/break-detect.ts';
 import { ffprobe, type ProbeOutcome } from '../media/ffprobe.ts';
 import { resolveFfmpegBinaries } from '../media/ffmpeg-binaries.ts';
 import { kindFromRelPath, parseFileName } from './asset-kind.ts';
@@ -30,7 +31,7 @@ export function isMediaFileName(name: string): boolean {
 }
 
 export interface ScanProgress {
-  phase: 'walking' | 'probing' | 'done';
+  phase: 'walking' | 'probing' | 'detecting' | 'done';
   done: number;
   total: number;
   current?: string;
@@ -49,6 +50,8 @@ export interface ScanSummary {
   unreadableFolders: string[];
   /** Problems that did not stop the scan (a broken NFO file), each naming its file. */
   warnings: string[];
+  /** Programs without chapters looked through for break points (black + silence). */
+  breaksDetected: number;
 }
 
 interface FoundFile {
@@ -58,15 +61,20 @@ interface FoundFile {
   mtimeMs: number;
 }
 
+export type BreakDetector = (file: string, media: { durationMs: number; hasAudio: boolean; hasVideo: boolean }) => Promise<BreakDetectOutcome>;
+
 export interface ScannerOptions {
   concurrency?: number;
   probe?: (file: string) => Promise<ProbeOutcome>;
+  /** Break detection for programs without chapters; false turns it off. */
+  detect?: BreakDetector | false;
 }
 
 export class Scanner {
   private readonly probe: (file: string) => Promise<ProbeOutcome>;
   private readonly concurrency: number;
   private readonly usesFfprobe: boolean;
+  private readonly detect: BreakDetector | null;
 
   constructor(
     private readonly db: Db,
@@ -77,6 +85,7 @@ export class Scanner {
     this.usesFfprobe = !options.probe;
     this.probe = options.probe ?? ((f) => ffprobe(f));
     this.concurrency = Math.max(1, options.concurrency ?? 2);
+    this.detect = options.detect === false ? null : (options.detect ?? ((f, m) => detectBreaks(f, m)));
   }
 
   async scan(sourceName: string, onProgress?: (p: ScanProgress) => void): Promise<ScanSummary> {
@@ -89,7 +98,7 @@ export class Scanner {
     const sidecars = new NfoSidecars(source.path, nfos, files.map((f) => f.abs));
     const summary: ScanSummary = {
       source: source.name, filesSeen: files.length, added: 0, changed: 0, unchanged: 0, probed: 0, ready: 0, failed: [], retired: 0, unreadableFolders: unreadable,
-      warnings: sidecars.warnings,
+      warnings: sidecars.warnings, breaksDetected: 0,
     };
 
     const existing = new Map(this.library.listAssets({ sourceId: source.id }).map((a) => [a.path, a]));
@@ -115,12 +124,13 @@ export class Scanner {
         }
         const changed = row.sizeBytes !== f.size || row.mtimeMs !== f.mtimeMs;
         if (row.state === 'retired') {
-          this.library.transition(row.id, 'new', null, { sizeBytes: f.size, mtimeMs: f.mtimeMs });
+          this.library.transition(row.id, 'new', null, { sizeBytes: f.size, mtimeMs: f.mtimeMs, detectedBreaks: null });
           summary.changed++;
           toProbe.push(row.id);
         } else if (changed) {
           if (row.state === 'ready') this.library.transition(row.id, 'enriching', 'file changed; probing again');
-          this.db.update(assets).set({ sizeBytes: f.size, mtimeMs: f.mtimeMs, updatedAtMs: now }).where(eq(assets.id, row.id)).run();
+          // New content: its break points are looked for again.
+          this.db.update(assets).set({ sizeBytes: f.size, mtimeMs: f.mtimeMs, updatedAtMs: now, detectedBreaks: null }).where(eq(assets.id, row.id)).run();
           summary.changed++;
           toProbe.push(row.id);
         } else if (row.state === 'enriching' || (row.state === 'new' && row.stateReason === null)) {
@@ -145,6 +155,7 @@ export class Scanner {
     });
 
     await this.probeAll(toProbe, summary, sidecars, onProgress);
+    if (this.detect) await this.detectAll(source, this.detect, summary, onProgress);
     this.db.update(sources).set({ lastScanAtMs: this.clock.nowMs() }).where(eq(sources.id, source.id)).run();
     onProgress?.({ phase: 'done', done: toProbe.length, total: toProbe.length });
     return summary;
@@ -185,6 +196,35 @@ export class Scanner {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, ids.length) }, worker));
+  }
+
+  /**
+   * The break-point enricher: ready programs of the source that have no chapters and
+   * were not looked through yet (new, changed, or scanned before detection existed).
+   * Assets stay ready throughout: the schedule picks the breaks up at its next build.
+   */
+  private async detectAll(source: SourceRow, detect: BreakDetector, summary: ScanSummary, onProgress?: (p: ScanProgress) => void): Promise<void> {
+    const rows = this.db
+      .select({ id: assets.id, path: assets.path, relPath: assets.relPath, durationMs: assets.durationMs, video: assets.video, audio: assets.audio })
+      .from(assets)
+      .where(and(eq(assets.sourceId, source.id), eq(assets.state, 'ready'), eq(assets.kind, 'program'), isNull(assets.detectedBreaks), sql`${assets.chapters} = '[]'`))
+      .orderBy(assets.relPath)
+      .all();
+    let next = 0;
+    let done = 0;
+    onProgress?.({ phase: 'detecting', done, total: rows.length });
+    const worker = async (): Promise<void> => {
+      while (next < rows.length) {
+        const row = rows[next++] as (typeof rows)[number];
+        const outcome = await detect(row.path, { durationMs: row.durationMs ?? 0, hasAudio: row.audio !== null, hasVideo: row.video !== null });
+        if (!outcome.ok) summary.warnings.push(`${row.relPath}: ${outcome.reason}; its breaks are evenly spaced (scan again after fixing the file to retry)`);
+        // [] after a failure too: a file that cannot be read through is not retried on every scan.
+        this.db.update(assets).set({ detectedBreaks: outcome.ok ? outcome.breaks : [] }).where(eq(assets.id, row.id)).run();
+        summary.breaksDetected++;
+        onProgress?.({ phase: 'detecting', done: ++done, total: rows.length, current: row.relPath });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, rows.length) }, worker));
   }
 
   private ensureCollection(source: SourceRow, relDir: string): number {

@@ -175,6 +175,33 @@ export async function makeTitleClip(file: string, opts: ClipOptions & { title: s
   return file;
 }
 
+/**
+ * (e) A clip that goes black and silent for a moment, as a programme does at a
+ * commercial break, with a black flash under the tone and a pause over the picture
+ * that are not breaks. `segments` are [kind, seconds]: 'show' (picture and tone),
+ * 'break' (black, silent), 'flash' (black, tone), 'pause' (picture, silent).
+ */
+export async function makeGapClip(
+  file: string,
+  segments: ReadonlyArray<readonly ['show' | 'break' | 'flash' | 'pause', number]>,
+  opts: { width?: number; height?: number; audio?: boolean; binaries?: FfmpegBinaries } = {},
+): Promise<string> {
+  const size = `size=${opts.width ?? 320}x${opts.height ?? 180}:rate=25`;
+  const audio = opts.audio !== false;
+  const inputs: string[] = [];
+  for (const [kind, d] of segments) inputs.push('-f', 'lavfi', '-i', kind === 'break' || kind === 'flash' ? `color=black:${size}:d=${d}` : `testsrc2=${size}:d=${d}`);
+  if (audio) for (const [kind, d] of segments) inputs.push('-f', 'lavfi', '-i', kind === 'break' || kind === 'pause' ? `anullsrc=r=48000:cl=mono:d=${d}` : `sine=f=440:r=48000:d=${d}`);
+  const n = segments.length;
+  const v = segments.map((_, i) => `[${i}:v]`).join('');
+  const a = segments.map((_, i) => `[${n + i}:a]`).join('');
+  const graph = `${v}concat=n=${n}:v=1:a=0[v]${audio ? `;${a}concat=n=${n}:v=0:a=1[a]` : ''}`;
+  await ffmpeg(
+    [...inputs, '-filter_complex', graph, '-map', '[v]', ...(audio ? ['-map', '[a]', '-c:a', 'aac'] : []), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', '50', file],
+    opts.binaries,
+  );
+  return file;
+}
+
 const READ_W = 64;
 const READ_H = 36;
 

@@ -511,6 +511,18 @@ describe('break anatomy', () => {
     expect(one.map((e) => e.inPointMs)).toEqual([0, 8 * MIN]);
   });
 
+  it('breaks at detected break points (black + silence) when there are no chapters; chapters win over them', () => {
+    const zoned = { ...base, zones: [{ ...(base.zones[0] as ZonePlan), midBreaks: 2 }] };
+    const detected = standardLibrary().map((a) => (a.collectionId === C.series ? { ...a, detectedBreaks: [7 * MIN, 15 * MIN] } : a));
+    expect(firstBlock(zoned, detected).events.filter((e) => e.kind === 'program').map((e) => e.inPointMs)).toEqual([0, 7 * MIN, 15 * MIN]);
+    const both = detected.map((a) => (a.collectionId === C.series ? { ...a, chapters: [0, 8 * MIN, 16 * MIN] } : a));
+    expect(firstBlock(zoned, both).events.filter((e) => e.kind === 'program').map((e) => e.inPointMs)).toEqual([0, 8 * MIN, 16 * MIN]);
+    // Detected points inside the margins are not used: even spacing instead.
+    const early = standardLibrary().map((a) => (a.collectionId === C.series ? { ...a, detectedBreaks: [30_000] } : a));
+    const ep = episodes[0] as LibraryAsset;
+    expect(firstBlock(zoned, early).events.filter((e) => e.kind === 'program').map((e) => e.inPointMs)).toEqual([0, Math.round(ep.durationMs / 3), Math.round((2 * ep.durationMs) / 3)]);
+  });
+
   it('a 45-minute program takes 60 minutes; a movie spans as many blocks as it needs', () => {
     const lib = [...standardLibrary(), asset(C.series2, 45 * MIN, { series: 'Hour', season: 1, episode: 1 })];
     const b = firstBlock({ ...base, zones: [zone({ start: '06:00', end: '06:00', content: 'series', sources: [{ collectionId: C.series2 }] })] }, lib);

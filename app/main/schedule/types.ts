@@ -59,6 +59,8 @@ export interface LibraryAsset {
   durationMs: number;
   /** Chapter start positions (ms), ascending. */
   chapters: number[];
+  /** Break points found by black + silence detection (ms, ascending); used where there are no chapters. */
+  detectedBreaks?: number[];
   path: string;
   relPath: string;
   hasVideo: boolean;

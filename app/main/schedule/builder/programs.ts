@@ -145,7 +145,7 @@ export class ProgramSlotter {
     return { entry, zone: zone.name, cursorKey, events };
   }
 
-  /** Positions in the program (ms) where it breaks: chapter markers if any, else evenly spaced. */
+  /** Positions in the program (ms) where it breaks: chapter markers, else detected breaks (black + silence), else evenly spaced. */
   private breakPoints(asset: LibraryAsset, zone: ResolvedZone, slotMs: number, leftover: number): number[] {
     const rules = this.plan.plan.breaks;
     if (leftover <= 0) return [];
@@ -155,7 +155,9 @@ export class ProgramSlotter {
     let n = Math.min(wanted, Math.max(0, Math.floor(leftover / Math.max(1, rules.minBreakMs)) - 1));
     const margin = rules.marginMs;
     // Strictly inside the program: a break never opens or closes it.
-    const chapters = [...new Set(asset.chapters)].filter((c) => c > 0 && c < P && c >= margin && c <= P - margin);
+    const inside = (points: readonly number[]): number[] => [...new Set(points)].filter((c) => c > 0 && c < P && c >= margin && c <= P - margin);
+    let chapters = inside(asset.chapters);
+    if (chapters.length === 0 && asset.detectedBreaks) chapters = inside(asset.detectedBreaks);
     if (n <= 0) return [];
     if (chapters.length > 0) {
       if (chapters.length <= n) return chapters;

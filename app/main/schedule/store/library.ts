@@ -14,6 +14,7 @@ interface AssetRowLite {
   episode: number | null;
   durationMs: number;
   chapters: string | null;
+  detectedBreaks: string | null;
   path: string;
   relPath: string;
   hasVideo: number;
@@ -27,7 +28,7 @@ interface AssetRowLite {
 export function loadLibrary(db: Db): LibraryAsset[] {
   const rows = stmt(
     db,
-    `SELECT id, collection_id AS collectionId, kind, title, series, season, episode, duration_ms AS durationMs, chapters,
+    `SELECT id, collection_id AS collectionId, kind, title, series, season, episode, duration_ms AS durationMs, chapters, detected_breaks AS detectedBreaks,
             path, rel_path AS relPath, rating, genre, tags,
             (video IS NOT NULL AND video <> 'null') AS hasVideo, (audio IS NOT NULL AND audio <> 'null') AS hasAudio
        FROM assets WHERE state = 'ready' AND duration_ms > 0 ORDER BY id`,
@@ -52,6 +53,7 @@ export function loadLibrary(db: Db): LibraryAsset[] {
       // Whole milliseconds keep every sum of durations exact.
       durationMs: Math.round(r.durationMs),
       chapters,
+      ...detectedOf(r.detectedBreaks),
       path: r.path,
       relPath: r.relPath,
       hasVideo: Boolean(r.hasVideo),
@@ -98,4 +100,16 @@ function tagsOf(r: { genre: string | null; tags: string | null }): { tags?: stri
   }
   const all = [...new Set([...own, ...splitGenres(r.genre)].map((t) => t.trim().toLowerCase()).filter(Boolean))];
   return all.length ? { tags: all } : {};
+}
+
+/** Stored detected break points, whole ms ascending; absent when none were found (or not looked for). */
+function detectedOf(text: string | null): { detectedBreaks?: number[] } {
+  try {
+    const parsed = JSON.parse(text ?? 'null') as unknown;
+    if (!Array.isArray(parsed)) return {};
+    const points = parsed.map((n) => Math.round(Number(n))).filter((n) => Number.isFinite(n) && n > 0).sort((a, b) => a - b);
+    return points.length ? { detectedBreaks: points } : {};
+  } catch {
+    return {};
+  }
 }
