@@ -24,6 +24,9 @@ export const schedulePlans = sqliteTable('schedule_plans', {
   minBreakMs: integer('min_break_ms').notNull().default(30_000),
   spotCooldownMs: integer('spot_cooldown_ms').notNull().default(3_600_000),
   maxPromosPerBreak: integer('max_promos_per_break').notNull().default(1),
+  /** Local "HH:MM" the channel signs off and signs on again; both null: on the air all night. */
+  signOffAt: text('sign_off_at'),
+  signOffUntil: text('sign_off_until'),
   updatedAtMs: integer('updated_at_ms').notNull(),
 });
 
