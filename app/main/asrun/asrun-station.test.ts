@@ -19,6 +19,7 @@ import { makeFrameNumberedClip } from '../media/test-media.ts';
 import { DEFAULT_PROFILE } from '../runtime/producer/output-profile.ts';
 import { openStation } from '../station.ts';
 import { makeTempDir } from '../test-support/temp-dir.ts';
+import { LiveViewer } from '../test-support/live-viewer.ts';
 import { watchStream } from '../test-support/watch-stream.ts';
 import { AsRunStore } from './asrun-store.ts';
 
@@ -211,7 +212,9 @@ describe('a station killed mid-entry', () => {
   it('closes the open entry as interrupted on the next start; nothing else is lost', async () => {
     const first = await startServe(data);
     try {
-      const watching = watchStream(`${first.url}/iptv/channel/1.ts`, 6000).catch(() => null);
+      // Held open until the kill, however long the machine takes for the steps before it.
+      const viewer = new LiveViewer(`${first.url}/iptv/channel/1.ts`);
+      expect(await viewer.headers).toBe(200);
       await clock.sleep(3000);
       // `retrovue status` against the running station.
       const st = spawnSync(process.execPath, [BIN, '--data', data, '--json', 'status'], { encoding: 'utf8', timeout: 30_000 });
@@ -222,7 +225,7 @@ describe('a station killed mid-entry', () => {
       await clock.sleep(1500);
       first.child.kill('SIGKILL');
       await exited(first.child);
-      await watching;
+      viewer.close();
     } finally {
       first.child.kill('SIGKILL');
     }

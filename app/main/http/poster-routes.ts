@@ -47,6 +47,7 @@ export function registerPosterRoutes(app: StationApp, opts: PosterRoutesOptions)
     const bucket = Math.floor(on.offsetMs / POSTER_BUCKET_MS);
     const file = event.path;
     let jpeg: Buffer;
+    const rendersBefore = cache.renders;
     try {
       jpeg = await cache.get(`${event.id}:${bucket}`, () => opts.extract(file, event.inPointMs + bucket * POSTER_BUCKET_MS));
     } catch (err) {
@@ -55,7 +56,9 @@ export function registerPosterRoutes(app: StationApp, opts: PosterRoutesOptions)
       // The reason names no folder: only what failed.
       return reply.code(503).send({ error: `No still of channel ${n} now: ${(err as Error).message.split(file).join('the file')}`, hint: 'The tile keeps its title card; take it live to see the picture.' } satisfies ApiError);
     }
-    return reply.code(200).headers({ 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=10', 'X-Content-Type-Options': 'nosniff' }).send(jpeg);
+    // Whether this still was made for the request or kept from an earlier one (diagnostics, tests).
+    const made = cache.renders > rendersBefore ? 'made' : 'kept';
+    return reply.code(200).headers({ 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=10', 'X-Content-Type-Options': 'nosniff', 'X-RetroVue-Poster': made }).send(jpeg);
   });
   return cache;
 }
