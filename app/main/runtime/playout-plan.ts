@@ -4,7 +4,9 @@ import type { PlayoutSegment, SegmentSource } from './producer/producer.ts';
 
 export function segmentFromEvent(e: PlaylogEvent): PlayoutSegment {
   let source: SegmentSource;
-  if (e.kind === 'pad' || (!e.path && e.assetId === null)) source = { type: 'black' };
+  // A card the schedule asks for (the sign-off's bars and cards): drawn by a generator.
+  if (e.card) source = { type: 'generated', spec: e.card.kind === 'bars' ? { kind: 'bars' } : { kind: 'slate', heading: e.card.heading, textFile: null, tone: false } };
+  else if (e.kind === 'pad' || (!e.path && e.assetId === null)) source = { type: 'black' };
   else if (!e.path) source = { type: 'slate', caption: `${e.title} is not available` };
   else source = { type: 'file', path: e.path, inPointMs: e.inPointMs, hasVideo: e.hasVideo, hasAudio: e.hasAudio };
   return { eventId: e.id, kind: e.kind, title: e.title, startMs: e.startMs, endMs: e.endMs, source };

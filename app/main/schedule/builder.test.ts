@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildDay } from './builder.ts';
+import { signOffWindows } from './builder/sign-off.ts';
 import { eligible, KNOWN_RATINGS } from './ratings.ts';
 import { LibraryIndex, resolvePlan, type ResolvedPlan } from './resolve.ts';
 import { broadcastDateAt, DayFrame, formatHhMm, nextDate, parseDate, type LocalDate } from './time.ts';
@@ -171,6 +172,16 @@ function checkInvariants(p: ResolvedPlan, days: BuiltDay[], library: LibraryAsse
       }
     }
     eq(t, day.lastMs, 'blocks reach the day end');
+    // Off the air: no programme starts in a sign-off window, and the channel signs on exactly on time.
+    for (const w of signOffWindows(p, frame)) {
+      for (const b of day.blocks) ok(!(b.entry.kind === 'program' && b.entry.startMs >= w.startMs && b.entry.startMs < w.endMs), `programme at ${frame.localHhMm(b.entry.startMs)} while off the air`);
+      // A programme on air through the whole window (this day's, or carried over from the day before) keeps the channel on.
+      const overran = day.firstMs >= w.endMs || day.blocks.some((b) => b.entry.kind === 'program' && b.entry.startMs < w.startMs && b.entry.endMs >= w.endMs);
+      const night = day.blocks.find((b) => b.entry.title === 'Off the air' && b.entry.startMs >= w.startMs && b.entry.startMs < w.endMs);
+      if (!overran) ok(night !== undefined && night.entry.endMs === w.endMs, `not off the air until ${frame.localHhMm(w.endMs)}`);
+      // The night opens with the sign-off sequence and closes with the sign-on one (bars among them), as far as it holds them.
+      if (night && w.opens && night.entry.endMs - night.entry.startMs >= 20 * MIN) ok(night.events.some((e) => e.card?.kind === 'bars'), 'no bars');
+    }
     prevEnd = day.lastMs;
   }
 }
@@ -267,6 +278,7 @@ const arbPlan = fc
     marginMin: fc.integer({ min: 0, max: 5 }),
     cooldownMin: fc.integer({ min: 0, max: 90 }),
     maxPromos: fc.integer({ min: 0, max: 3 }),
+    signOff: fc.option(fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 1, max: 10 }), fc.integer({ min: 0, max: 3 })), { nil: null, freq: 2 }),
   })
   .chain((r) =>
     fc.record({
@@ -282,6 +294,8 @@ const arbPlan = fc
       broadcastDayStart: dayStart,
       seed: r.seed,
       breaks: { ...DEFAULT_BREAK_RULES, breaksPerHour: r.breaksPerHour, marginMs: r.marginMin * MIN, spotCooldownMs: r.cooldownMin * MIN, maxPromosPerBreak: r.maxPromos },
+      // Nights from 1 to 10 hours, some starting off the grid (the resolver snaps them).
+      ...(r.signOff ? { signOff: { at: formatHhMm(r.signOff[0] * 60 + r.signOff[2] * 7), until: formatHhMm(((r.signOff[0] + r.signOff[1]) % 24) * 60), name: 'Gen' } } : {}),
       // Unique names: the invariants find a block's zone by name.
       zones: zones.map((z, i) => ({ ...z, name: `zone ${i}` })),
     }),

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock/master-clock.ts';
+import { toLocal } from '../clock/zoned-time.ts';
 import { kindFromRelPath, parseFileName } from '../library/asset-kind.ts';
 import { DEMO_LIBRARY } from '../media/demo-media.ts';
 import { applyDemoStation, demoStationPath } from './demo.ts';
@@ -17,9 +18,9 @@ import type { EpgEntry, PlaylogEvent } from './types.ts';
 import { LibraryWriter, openTestDb, type TestDb } from './test-fixtures.ts';
 
 const DAY = 24 * 3_600_000;
-/** Pinned at BUILDER_VERSION 3. */
-const PLAYLOG_SHA = '201d306e79f7959faf175f1ed3eaefb91941e1d7a9b129617531c4ec9886b9ce';
-const EPG_SHA = '4d68e9ee79797dac7bcc2730411eddd1a5b6ec20275d26ad8c8d33c82a45f9c9';
+/** Pinned at BUILDER_VERSION 3, with channel 2 signing off 02:00–06:00. */
+const PLAYLOG_SHA = '93eb50d34e8ac5e4d026356b64129aabcc556ecec0d4157f6e654d400bc4ea8c';
+const EPG_SHA = 'ec5cc80d40fabbab7b38676b7fe4a2a62b27bc85e0660d42fd0e03481c5a602a';
 
 const open: TestDb[] = [];
 afterEach(() => {
@@ -72,6 +73,14 @@ describe('the demo station timeline', () => {
     // The demo's episode files name no episode title: the guide stores none (never "Space Patrol S01E02").
     const subtitles = (built.epg as EpgEntry[][]).flat().map((e) => e.subtitle);
     expect(subtitles.filter((s) => s !== null)).toEqual([]);
+    // Channel 2 is off the air overnight: from 02:00 (or the end of the movie then on) to 06:00 sharp.
+    const nights = (built.epg[1] as EpgEntry[]).filter((e) => e.title === 'Off the air');
+    expect(nights.length).toBeGreaterThanOrEqual(1);
+    for (const n of nights) {
+      const [from, to] = [n.startMs, n.endMs].map((ms) => toLocal(ms, 'America/New_York'));
+      expect((from?.hour ?? 0) >= 2 && (from?.hour ?? 9) < 6).toBe(true);
+      expect([to?.hour, to?.minute]).toEqual([6, 0]);
+    }
     // The demo's breaks carry at most its maxPromos: 1.
     for (const events of built.playlog as PlaylogEvent[][]) {
       let promos = 0;

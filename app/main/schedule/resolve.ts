@@ -47,6 +47,8 @@ export interface ResolvedPlan {
   pools: Record<PoolRole, PoolEntry[]>;
   /** Series cursor key → track, for replaying state. */
   tracks: Map<string, SeriesTrack>;
+  /** The overnight in minutes after the broadcast-day start, grid-snapped; endMin > 1440 when it runs past the day start. */
+  signOff: { startMin: number; endMin: number } | null;
   /** Hash of everything in the plan and library that can change the timeline. */
   hash: string;
   issues: PlanIssue[];
@@ -248,6 +250,26 @@ export function resolvePlan(plan: ChannelPlan, library: LibraryIndex): ResolvedP
     });
   }
 
+  let signOff: ResolvedPlan['signOff'] = null;
+  if (plan.signOff) {
+    const at = parseHhMm(plan.signOff.at);
+    const until = parseHhMm(plan.signOff.until);
+    if (at === null || until === null || at === until || at === DAY_MINUTES || until === DAY_MINUTES) {
+      issues.push({ severity: 'error', code: 'bad_time', message: `sign-off ${plan.signOff.at}–${plan.signOff.until} is not two different HH:MM times; the channel stays on the air` });
+    } else {
+      // On the grid, like zones, so programmes start on it when the channel signs on.
+      const snap = (m: number): number => (Math.ceil(m / gridMin) * gridMin) % DAY_MINUTES;
+      const startMin = dayMinute(snap(at), dayStartMinutes);
+      let endMin = dayMinute(snap(until), dayStartMinutes);
+      if (endMin === startMin) {
+        issues.push({ severity: 'error', code: 'bad_time', message: `sign-off ${plan.signOff.at}–${plan.signOff.until} is empty on the ${gridMin}-minute grid; the channel stays on the air` });
+      } else {
+        if (endMin < startMin) endMin += DAY_MINUTES;
+        signOff = { startMin, endMin };
+      }
+    }
+  }
+
   return {
     plan,
     gridMs: gridMin * MINUTE_MS,
@@ -255,6 +277,7 @@ export function resolvePlan(plan: ChannelPlan, library: LibraryIndex): ResolvedP
     zones,
     pools,
     tracks,
+    signOff,
     hash: planHash(plan, zones, pools),
     issues,
   };
@@ -277,7 +300,8 @@ function assetSig(a: LibraryAsset): string {
 
 function planHash(plan: ChannelPlan, zones: ResolvedZone[], pools: Record<PoolRole, PoolEntry[]>): string {
   const parts: string[] = [
-    JSON.stringify({ tz: plan.timezone, g: plan.gridMinutes, d: plan.broadcastDayStart, s: plan.seed, b: plan.breaks, z: plan.zones }),
+    // The sign-off only where set, so a plan without one hashes as it always did.
+    JSON.stringify({ tz: plan.timezone, g: plan.gridMinutes, d: plan.broadcastDayStart, s: plan.seed, b: plan.breaks, z: plan.zones, ...(plan.signOff ? { o: plan.signOff } : {}) }),
   ];
   for (const z of zones) {
     parts.push(`Z${z.index}`);

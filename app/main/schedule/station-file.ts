@@ -197,6 +197,15 @@ const Channel = z
       .describe('Language of the guide text (XMLTV lang), default en'),
     output: Output.optional().describe("The channel's output format; over the station's output"),
     breaks: Breaks.optional(),
+    signOff: z
+      .object({
+        at: hhmm.describe('Local time the channel signs off (after the programme on air ends)'),
+        until: hhmm.describe('Local time it signs on again; programmes resume on the grid'),
+      })
+      .strict()
+      .refine((s) => s.at !== s.until, { message: 'at and until must differ', path: ['until'] })
+      .optional()
+      .describe('Overnight sign-off: station ID, closing card, SMPTE bars with 1 kHz tone, black, then the sign-on sequence'),
     zones: z.array(Zone).optional(),
     pools: Pools.optional(),
   })
@@ -204,6 +213,7 @@ const Channel = z
   .superRefine((c, ctx) => {
     if (c.loop && c.zones?.length) ctx.addIssue({ code: 'custom', path: ['loop'], message: 'a channel has either loop or zones, not both' });
     if (c.guide && (c.loop || c.zones?.length)) ctx.addIssue({ code: 'custom', path: ['guide'], message: 'a guide channel has no loop or zones' });
+    if (c.signOff && (c.loop || c.guide)) ctx.addIssue({ code: 'custom', path: ['signOff'], message: 'only a channel with zones signs off' });
   });
 
 export const StationSchema = z
@@ -463,6 +473,8 @@ export function importStation(db: Db, clock: MasterClock, input: string | Statio
           minBreakMs: Math.round((b.minBreakSeconds ?? DEFAULT_BREAK_RULES.minBreakMs / 1000) * 1000),
           spotCooldownMs: Math.round((b.cooldownMinutes ?? DEFAULT_BREAK_RULES.spotCooldownMs / 60_000) * 60_000),
           maxPromosPerBreak: b.maxPromos ?? DEFAULT_BREAK_RULES.maxPromosPerBreak,
+          signOffAt: c.signOff?.at ?? null,
+          signOffUntil: c.signOff?.until ?? null,
           updatedAtMs: now,
         })
         .returning({ id: schedulePlans.id })
@@ -557,6 +569,7 @@ export function exportStation(db: Db): StationDoc {
         cooldownMinutes: plan.spotCooldownMs / 60_000,
         maxPromos: plan.maxPromosPerBreak,
       };
+      if (plan.signOffAt !== null && plan.signOffUntil !== null) c.signOff = { at: plan.signOffAt, until: plan.signOffUntil };
       const zoneRows = db.select().from(scheduleZones).where(eq(scheduleZones.planId, plan.id)).orderBy(scheduleZones.position).all();
       c.zones = zoneRows.map((z) => {
         const items = db.select().from(scheduleZoneItems).where(eq(scheduleZoneItems.zoneId, z.id)).orderBy(scheduleZoneItems.position).all();

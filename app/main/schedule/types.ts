@@ -10,6 +10,12 @@ export type ZoneContentType = 'series' | 'random' | 'movies' | 'asset';
 export type PoolRole = 'commercial' | 'promo' | 'station_id' | 'bumper_pre' | 'bumper_post' | 'filler';
 export const POOL_ROLES: readonly PoolRole[] = ['commercial', 'promo', 'station_id', 'bumper_pre', 'bumper_post', 'filler'];
 
+/**
+ * A picture the station draws itself rather than a file: SMPTE bars with 1 kHz tone,
+ * or a still card with a heading (the sign-off's "anthem" card, the sign-on card).
+ */
+export type ScheduleCard = { kind: 'bars' } | { kind: 'card'; heading: string };
+
 /** One exact item of the playlog, at absolute station time. */
 export interface PlaylogEvent {
   /** Stable across restarts and rebuilds of unchanged time. */
@@ -27,6 +33,8 @@ export interface PlaylogEvent {
   path: string | null;
   hasVideo: boolean;
   hasAudio: boolean;
+  /** A generated card instead of black (pads only). */
+  card?: ScheduleCard;
 }
 
 /** One guide entry: a program slot (breaks included) or a gap. */
@@ -122,6 +130,14 @@ export const DEFAULT_BREAK_RULES: BreakRules = {
   maxPromosPerBreak: 1,
 };
 
+/** The overnight: local times the channel signs off and signs on again. */
+export interface SignOffPlan {
+  at: string;
+  until: string;
+  /** The channel's name, for the station-identification card when no ID asset is ready. */
+  name: string;
+}
+
 /** Everything that defines a schedule channel's timeline. */
 export interface ChannelPlan {
   channelNumber: number;
@@ -132,6 +148,8 @@ export interface ChannelPlan {
   breaks: BreakRules;
   zones: ZonePlan[];
   pools: Record<PoolRole, PoolItemPlan[]>;
+  /** Absent: on the air around the clock. */
+  signOff?: SignOffPlan;
 }
 
 export type IssueSeverity = 'error' | 'warning' | 'info';

@@ -238,6 +238,16 @@ export class BreakFiller {
     return t;
   }
 
+  /** A station ID of at most `maxMs` for the sign-off and sign-on (cooling down if nothing else fits), not one of `exclude`. */
+  pickStationId(atMs: number, maxMs: number, exclude: ReadonlySet<number> = new Set()): PoolEntry | null {
+    const used = new Set(exclude);
+    return this.pickOne(this.rot.station_id, atMs, maxMs, used, 8) ?? this.pickOne(this.rot.station_id, atMs, maxMs, used, 8, true);
+  }
+
+  emitStationId(out: PlaylogEvent[], t: number, e: PoolEntry): number {
+    return this.emit(out, t, e, 'station_id');
+  }
+
   private emit(out: PlaylogEvent[], t: number, e: PoolEntry, role: PoolRole): number {
     const ev = this.events.make(t, ROLE_KIND[role], e.asset, 0, e.asset.durationMs);
     out.push(ev);

@@ -18,7 +18,8 @@ import { applyBlock, LiveState } from './live-state.ts';
 import { EventMaker } from './playlog-events.ts';
 import { poolTables } from './pool-tables.ts';
 import { ProgramSlotter } from './programs.ts';
-import { hasContent, zoneSegments, type Segment } from './zones.ts';
+import { SignOffBuilder, signOffWindows } from './sign-off.ts';
+import { hasContent, withSignOff, zoneSegments, type Segment } from './zones.ts';
 
 /** Bumped when the timeline math changes: stored days are then rebuilt after the locked window. */
 export const BUILDER_VERSION = 3;
@@ -56,6 +57,7 @@ class DayBuilder {
   private readonly events: EventMaker;
   private readonly breaks: BreakFiller;
   private readonly programs: ProgramSlotter;
+  private readonly signOff: SignOffBuilder;
 
   constructor(private readonly input: BuildDayInput) {
     this.plan = input.plan;
@@ -89,6 +91,7 @@ class DayBuilder {
     this.events = new EventMaker(this.ch);
     this.breaks = new BreakFiller(this.plan, this.state, t, rotations, seed, this.events);
     this.programs = new ProgramSlotter(this.plan, this.frame, this.state, zoneRot, t.programs, this.breaks, this.events);
+    this.signOff = new SignOffBuilder(this.plan, this.breaks, this.events);
   }
 
   build(): BuiltDayLive {
@@ -100,11 +103,17 @@ class DayBuilder {
       this.blocks.push(block);
       cursor = block.entry.endMs;
     }
-    const segments = zoneSegments(this.plan, frame);
+    const segments = withSignOff(zoneSegments(this.plan, frame), signOffWindows(this.plan, frame));
     let si = 0;
     while (cursor < frame.endMs) {
       while (si < segments.length - 1 && (segments[si] as Segment).endMs <= cursor) si++;
       const seg = segments[si] as Segment;
+      if (seg.signOff && seg.startMs <= cursor) {
+        // Off the air until sign-on (a programme that ran into the night has ended first).
+        this.blocks.push(this.signOff.block(cursor, seg.signOff));
+        cursor = seg.endMs;
+        continue;
+      }
       if (!frame.isOnGrid(cursor)) {
         // Only an off-grid day start gets here: bridge to the grid.
         cursor = this.gapBlock(cursor, Math.min(frame.ceilGrid(cursor), frame.endMs), null);
@@ -112,7 +121,8 @@ class DayBuilder {
       }
       if (!hasContent(seg.zone)) {
         let end = seg.endMs;
-        for (let j = si + 1; j < segments.length && !hasContent((segments[j] as Segment).zone); j++) end = (segments[j] as Segment).endMs;
+        // A gap runs on through empty zones, but not into the night: the sign-off still airs.
+        for (let j = si + 1; j < segments.length && !hasContent((segments[j] as Segment).zone) && !(segments[j] as Segment).signOff; j++) end = (segments[j] as Segment).endMs;
         cursor = this.gapBlock(cursor, end, seg.zone);
         continue;
       }

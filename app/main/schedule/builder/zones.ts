@@ -1,11 +1,14 @@
 /** Which zone owns each stretch of a broadcast day. */
 import type { ResolvedPlan, ResolvedZone } from '../resolve.ts';
 import { DAY_MINUTES, type DayFrame } from '../time.ts';
+import type { SignOffWindow } from './sign-off.ts';
 
 export interface Segment {
   startMs: number;
   endMs: number;
   zone: ResolvedZone | null;
+  /** Off the air: the zones give way to the sign-off. */
+  signOff?: SignOffWindow;
 }
 
 /** The day cut into stretches, each owned by the winning zone (or none: a gap). */
@@ -40,4 +43,21 @@ export function zoneSegments(plan: ResolvedPlan, frame: DayFrame): Segment[] {
 /** A zone that has something to air (an empty one is a gap). */
 export function hasContent(z: ResolvedZone | null): z is ResolvedZone {
   return z !== null && (z.tracks.length > 0 || z.pool.length > 0);
+}
+
+/** The segments with the off-air windows cut out of them and put in their place, in time order. */
+export function withSignOff(segments: Segment[], windows: SignOffWindow[]): Segment[] {
+  if (windows.length === 0) return segments;
+  const out: Segment[] = [];
+  for (const seg of segments) {
+    let from = seg.startMs;
+    for (const w of windows) {
+      if (w.endMs <= from || w.startMs >= seg.endMs) continue;
+      if (w.startMs > from) out.push({ ...seg, startMs: from, endMs: w.startMs });
+      from = Math.min(seg.endMs, w.endMs);
+    }
+    if (from < seg.endMs) out.push({ ...seg, startMs: from, endMs: seg.endMs });
+  }
+  for (const w of windows) out.push({ startMs: w.startMs, endMs: w.endMs, zone: null, signOff: w });
+  return out.sort((a, b) => a.startMs - b.startMs);
 }

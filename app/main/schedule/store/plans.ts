@@ -13,6 +13,8 @@ interface PlanRowLite {
   minBreakMs: number;
   spotCooldownMs: number;
   maxPromosPerBreak: number;
+  signOffAt: string | null;
+  signOffUntil: string | null;
 }
 
 /** A channel's plan as builder input, or null when it has none. */
@@ -20,7 +22,8 @@ export function loadPlan(db: Db, channel: ChannelRow): ChannelPlan | null {
   const p = stmt(
     db,
     `SELECT id, seed, breaks_per_hour AS breaksPerHour, break_margin_ms AS breakMarginMs, min_break_ms AS minBreakMs,
-            spot_cooldown_ms AS spotCooldownMs, max_promos_per_break AS maxPromosPerBreak
+            spot_cooldown_ms AS spotCooldownMs, max_promos_per_break AS maxPromosPerBreak,
+            sign_off_at AS signOffAt, sign_off_until AS signOffUntil
        FROM schedule_plans WHERE channel_id = ?`,
   ).get(channel.id) as PlanRowLite | undefined;
   if (!p) return null;
@@ -85,6 +88,7 @@ export function loadPlan(db: Db, channel: ChannelRow): ChannelPlan | null {
       sources: items.filter((i) => i.zoneId === z.id).map((i) => ({ collectionId: i.collectionId, assetId: i.assetId, series: i.series })),
     })),
     pools,
+    ...(p.signOffAt !== null && p.signOffUntil !== null ? { signOff: { at: p.signOffAt, until: p.signOffUntil, name: channel.name } } : {}),
   };
 }
 
