@@ -92,6 +92,11 @@ export const assets = sqliteTable(
      * without chapters; null until analysed, [] when it found none.
      */
     detectedBreaks: text('detected_breaks', { mode: 'json' }).$type<number[] | null>(),
+    /** EBU R128 integrated loudness (LUFS) and true peak (dBTP) of the sound; null for silence. */
+    loudnessLufs: real('loudness_lufs'),
+    truePeakDbtp: real('true_peak_dbtp'),
+    /** When the loudness was measured; null: not yet (new, changed, or scanned before measuring existed). */
+    loudnessAtMs: integer('loudness_at_ms'),
     bitRate: real('bit_rate'),
     probedAtMs: integer('probed_at_ms'),
     createdAtMs: integer('created_at_ms').notNull(),
