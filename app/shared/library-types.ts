@@ -68,7 +68,7 @@ export interface ScanStatusDto {
   state: 'idle' | 'running' | 'done' | 'failed';
   source: string | null;
   /** detecting: looking for break points (black + silence) in programs without chapters. */
-  phase: 'walking' | 'probing' | 'detecting' | 'done' | null;
+  phase: 'walking' | 'probing' | 'detecting' | 'measuring' | 'done' | null;
   done: number;
   total: number;
   /** The file being probed (name within the source). */

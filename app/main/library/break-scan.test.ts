@@ -1,7 +1,8 @@
 /**
- * The break-point enricher in a real scan: programs without chapters are looked
- * through once, their break points stored and handed to the scheduler; programs with
- * chapters and interstitials are left alone.
+ * The scan-time enrichers in a real scan: programs without chapters are looked
+ * through once for break points, stored and handed to the scheduler (programs with
+ * chapters and interstitials are left alone); everything with sound has its loudness
+ * measured once, and the scheduler gets the gain to the target.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { makeChapterClip, makeGapClip } from '../media/test-media.ts';
 import { loadLibrary } from '../schedule/store.ts';
 import { openStation, type Station } from '../station.ts';
 import { makeTempDir } from '../test-support/temp-dir.ts';
+import { levelGainDb } from './loudness-gain.ts';
 import { Scanner } from './scanner.ts';
 
 const GAP = [['show', 6], ['break', 1], ['show', 6]] as const;
@@ -54,10 +56,20 @@ describe('break detection at scan time', () => {
     expect(asset(CHAPTERED)?.detectedBreaks).toBeNull();
     expect(asset(AD)?.detectedBreaks).toBeNull();
     expect(loadLibrary(station.db).find((a) => a.id === asset(EP)?.id)?.detectedBreaks).toEqual(found);
+    // Every file with sound has its loudness measured, and the scheduler gets the gain to the target.
+    expect(summary.loudnessMeasured).toBe(3);
+    const ep = asset(EP);
+    expect(ep?.loudnessLufs).toBeGreaterThan(-40);
+    expect(ep?.loudnessLufs).toBeLessThan(-10);
+    expect(ep?.truePeakDbtp).toBeLessThan(0);
+    const gain = loadLibrary(station.db).find((a) => a.id === ep?.id)?.gainDb;
+    expect(gain).toBeCloseTo(levelGainDb(ep?.loudnessLufs ?? null, ep?.truePeakDbtp ?? null), 5);
 
     // A rescan looks through nothing again.
     looked.length = 0;
-    expect((await scanner.scan('tv')).breaksDetected).toBe(0);
+    const again = await scanner.scan('tv');
+    expect(again.breaksDetected).toBe(0);
+    expect(again.loudnessMeasured).toBe(0);
     expect(looked).toEqual([]);
   });
 });

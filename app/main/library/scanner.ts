@@ -14,6 +14,7 @@ import type { Db } from '../db/database.ts';
 import { assets, collections, sources } from '../db/schema/index.ts';
 import { detectBreaks, type BreakDetectOutcome } from '../media/break-detect.ts';
 import { ffprobe, type ProbeOutcome } from '../media/ffprobe.ts';
+import { measureLoudness, type LoudnessOutcome } from '../media/loudness.ts';
 import { resolveFfmpegBinaries } from '../media/ffmpeg-binaries.ts';
 import { kindFromRelPath, parseFileName } from './asset-kind.ts';
 import { enrichFromProbe } from './enricher.ts';
@@ -31,7 +32,7 @@ export function isMediaFileName(name: string): boolean {
 }
 
 export interface ScanProgress {
-  phase: 'walking' | 'probing' | 'detecting' | 'done';
+  phase: 'walking' | 'probing' | 'detecting' | 'measuring' | 'done';
   done: number;
   total: number;
   current?: string;
@@ -52,6 +53,8 @@ export interface ScanSummary {
   warnings: string[];
   /** Programs without chapters looked through for break points (black + silence). */
   breaksDetected: number;
+  /** Assets whose loudness was measured. */
+  loudnessMeasured: number;
 }
 
 interface FoundFile {
@@ -68,6 +71,8 @@ export interface ScannerOptions {
   probe?: (file: string) => Promise<ProbeOutcome>;
   /** Break detection for programs without chapters; false turns it off. */
   detect?: BreakDetector | false;
+  /** Loudness measurement of everything with sound; false turns it off. */
+  measure?: ((file: string) => Promise<LoudnessOutcome>) | false;
 }
 
 export class Scanner {
@@ -75,6 +80,7 @@ export class Scanner {
   private readonly concurrency: number;
   private readonly usesFfprobe: boolean;
   private readonly detect: BreakDetector | null;
+  private readonly measure: ((file: string) => Promise<LoudnessOutcome>) | null;
 
   constructor(
     private readonly db: Db,
@@ -86,6 +92,7 @@ export class Scanner {
     this.probe = options.probe ?? ((f) => ffprobe(f));
     this.concurrency = Math.max(1, options.concurrency ?? 2);
     this.detect = options.detect === false ? null : (options.detect ?? ((f, m) => detectBreaks(f, m)));
+    this.measure = options.measure === false ? null : (options.measure ?? ((f) => measureLoudness(f)));
   }
 
   async scan(sourceName: string, onProgress?: (p: ScanProgress) => void): Promise<ScanSummary> {
@@ -98,7 +105,7 @@ export class Scanner {
     const sidecars = new NfoSidecars(source.path, nfos, files.map((f) => f.abs));
     const summary: ScanSummary = {
       source: source.name, filesSeen: files.length, added: 0, changed: 0, unchanged: 0, probed: 0, ready: 0, failed: [], retired: 0, unreadableFolders: unreadable,
-      warnings: sidecars.warnings, breaksDetected: 0,
+      warnings: sidecars.warnings, breaksDetected: 0, loudnessMeasured: 0,
     };
 
     const existing = new Map(this.library.listAssets({ sourceId: source.id }).map((a) => [a.path, a]));
@@ -124,13 +131,13 @@ export class Scanner {
         }
         const changed = row.sizeBytes !== f.size || row.mtimeMs !== f.mtimeMs;
         if (row.state === 'retired') {
-          this.library.transition(row.id, 'new', null, { sizeBytes: f.size, mtimeMs: f.mtimeMs, detectedBreaks: null });
+          this.library.transition(row.id, 'new', null, { sizeBytes: f.size, mtimeMs: f.mtimeMs, detectedBreaks: null, loudnessAtMs: null });
           summary.changed++;
           toProbe.push(row.id);
         } else if (changed) {
           if (row.state === 'ready') this.library.transition(row.id, 'enriching', 'file changed; probing again');
           // New content: its break points are looked for again.
-          this.db.update(assets).set({ sizeBytes: f.size, mtimeMs: f.mtimeMs, updatedAtMs: now, detectedBreaks: null }).where(eq(assets.id, row.id)).run();
+          this.db.update(assets).set({ sizeBytes: f.size, mtimeMs: f.mtimeMs, updatedAtMs: now, detectedBreaks: null, loudnessAtMs: null }).where(eq(assets.id, row.id)).run();
           summary.changed++;
           toProbe.push(row.id);
         } else if (row.state === 'enriching' || (row.state === 'new' && row.stateReason === null)) {
@@ -156,6 +163,7 @@ export class Scanner {
 
     await this.probeAll(toProbe, summary, sidecars, onProgress);
     if (this.detect) await this.detectAll(source, this.detect, summary, onProgress);
+    if (this.measure) await this.measureAll(source, this.measure, summary, onProgress);
     this.db.update(sources).set({ lastScanAtMs: this.clock.nowMs() }).where(eq(sources.id, source.id)).run();
     onProgress?.({ phase: 'done', done: toProbe.length, total: toProbe.length });
     return summary;
@@ -222,6 +230,34 @@ export class Scanner {
         this.db.update(assets).set({ detectedBreaks: outcome.ok ? outcome.breaks : [] }).where(eq(assets.id, row.id)).run();
         summary.breaksDetected++;
         onProgress?.({ phase: 'detecting', done: ++done, total: rows.length, current: row.relPath });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, rows.length) }, worker));
+  }
+
+  /**
+   * The loudness enricher: ready assets with sound not measured yet. They stay ready;
+   * the level applies from the schedule's next build.
+   */
+  private async measureAll(source: SourceRow, measure: (file: string) => Promise<LoudnessOutcome>, summary: ScanSummary, onProgress?: (p: ScanProgress) => void): Promise<void> {
+    const rows = this.db
+      .select({ id: assets.id, path: assets.path, relPath: assets.relPath })
+      .from(assets)
+      .where(and(eq(assets.sourceId, source.id), eq(assets.state, 'ready'), isNull(assets.loudnessAtMs), sql`${assets.audio} IS NOT NULL AND ${assets.audio} <> 'null'`))
+      .orderBy(assets.relPath)
+      .all();
+    let next = 0;
+    let done = 0;
+    onProgress?.({ phase: 'measuring', done, total: rows.length });
+    const worker = async (): Promise<void> => {
+      while (next < rows.length) {
+        const row = rows[next++] as (typeof rows)[number];
+        const outcome = await measure(row.path);
+        if (!outcome.ok) summary.warnings.push(`${row.relPath}: ${outcome.reason}; it airs at its own level`);
+        const v = outcome.ok ? outcome.value : { integratedLufs: null, truePeakDbtp: null };
+        this.db.update(assets).set({ loudnessLufs: v.integratedLufs, truePeakDbtp: v.truePeakDbtp, loudnessAtMs: this.clock.nowMs() }).where(eq(assets.id, row.id)).run();
+        summary.loudnessMeasured++;
+        onProgress?.({ phase: 'measuring', done: ++done, total: rows.length, current: row.relPath });
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, rows.length) }, worker));

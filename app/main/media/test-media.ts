@@ -202,6 +202,19 @@ export async function makeGapClip(
   return file;
 }
 
+/** (f) A picture with programme-like sound (a three-tone chord) at `db` relative to a steady reference level, for loudness tests. */
+export async function makeChordClip(file: string, db: number, seconds = 4, binaries?: FfmpegBinaries): Promise<string> {
+  await ffmpeg(
+    [
+      '-f', 'lavfi', '-i', `testsrc2=size=160x90:rate=25:d=${seconds}`,
+      '-f', 'lavfi', '-i', `aevalsrc=0.2*sin(2*PI*220*t)+0.15*sin(2*PI*660*t)+0.1*sin(2*PI*1500*t):s=48000:d=${seconds}`,
+      '-map', '0:v', '-map', '1:a', '-af', `volume=${db}dB`, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '128k', file,
+    ],
+    binaries,
+  );
+  return file;
+}
+
 const READ_W = 64;
 const READ_H = 36;
 

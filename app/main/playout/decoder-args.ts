@@ -24,6 +24,8 @@ export interface DecoderArgsInput {
   logLevel?: 'error' | 'warning' | 'info';
   /** Extra video filter drawn over the normalised picture (the emergency crawl). */
   overlay?: string;
+  /** Gain (dB) to the channel's loudness target. */
+  gainDb?: number;
 }
 
 function seconds(ms: number): string {
@@ -51,6 +53,14 @@ export function normaliseAudioFilter(profile: OutputProfile): string {
   ].join(',');
 }
 
+/** The audio chain with the asset's level gain, applied before the samples become s16 (a number of ours, nothing else). */
+export function levelledAudioFilter(profile: OutputProfile, gainDb: number | undefined): string {
+  const base = normaliseAudioFilter(profile);
+  if (!gainDb || !Number.isFinite(gainDb)) return base;
+  const [resample, ...rest] = base.split(',');
+  return [resample, `volume=${gainDb.toFixed(1)}dB`, ...rest].join(',');
+}
+
 export function buildDecoderArgs(profile: OutputProfile, input: DecoderArgsInput): string[] {
   if (!input.video && !input.audio) throw new Error('decoder needs at least one of video/audio');
   const args = ['-hide_banner', '-nostdin', '-loglevel', input.logLevel ?? 'warning'];
@@ -73,7 +83,7 @@ export function buildDecoderArgs(profile: OutputProfile, input: DecoderArgsInput
     const durMs = (input.samples * 1000) / profile.audioSampleRate + frameMs;
     args.push(
       '-map', '0:a:0',
-      '-af', normaliseAudioFilter(profile),
+      '-af', levelledAudioFilter(profile, input.gainDb),
       '-t', seconds(durMs),
       '-f', 's16le',
       '-ar', String(profile.audioSampleRate),

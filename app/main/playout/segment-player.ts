@@ -280,7 +280,7 @@ export class SegmentPlayer implements FrameSource {
       const seekMs = src.inPointMs + (fromMs - slot.seg.startMs);
       decoder = new SegmentDecoder({
         ...common,
-        args: buildDecoderArgs(profile, { path: src.path, seekMs, frames, samples, video: src.hasVideo, audio: src.hasAudio, overlay: src.hasVideo ? overlay : undefined }),
+        args: buildDecoderArgs(profile, { path: src.path, seekMs, frames, samples, video: src.hasVideo, audio: src.hasAudio, overlay: src.hasVideo ? overlay : undefined, gainDb: src.gainDb }),
         video: src.hasVideo,
         audio: src.hasAudio,
         source: 'decoder',

@@ -8,7 +8,7 @@ export function segmentFromEvent(e: PlaylogEvent): PlayoutSegment {
   if (e.card) source = { type: 'generated', spec: e.card.kind === 'bars' ? { kind: 'bars' } : { kind: 'slate', heading: e.card.heading, textFile: null, tone: false } };
   else if (e.kind === 'pad' || (!e.path && e.assetId === null)) source = { type: 'black' };
   else if (!e.path) source = { type: 'slate', caption: `${e.title} is not available` };
-  else source = { type: 'file', path: e.path, inPointMs: e.inPointMs, hasVideo: e.hasVideo, hasAudio: e.hasAudio };
+  else source = { type: 'file', path: e.path, inPointMs: e.inPointMs, hasVideo: e.hasVideo, hasAudio: e.hasAudio, ...(e.gainDb ? { gainDb: e.gainDb } : {}) };
   return { eventId: e.id, kind: e.kind, title: e.title, startMs: e.startMs, endMs: e.endMs, source };
 }
 

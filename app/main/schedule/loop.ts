@@ -45,7 +45,7 @@ export class LoopTimeline {
   private eventFor(cycle: number, i: number): PlaylogEvent {
     const a = this.items[i] as LibraryAsset;
     const startMs = this.epochMs + cycle * this.cycleMs + (this.starts[i] as number);
-    return {
+    const ev: PlaylogEvent = {
       id: loopEventId(this.channelNumber, startMs),
       channelNumber: this.channelNumber,
       startMs,
@@ -59,6 +59,8 @@ export class LoopTimeline {
       hasVideo: a.hasVideo,
       hasAudio: a.hasAudio,
     };
+    if (a.gainDb) ev.gainDb = a.gainDb;
+    return ev;
   }
 
   onAir(atMs: number): OnAir | null {

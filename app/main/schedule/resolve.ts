@@ -294,7 +294,7 @@ function restrictionOf(z: ZonePlan): Restriction {
 
 function assetSig(a: LibraryAsset): string {
   // Rating and tags only where set: a library without them hashes as it always did.
-  const extra = `${a.rating ? `,r${a.rating}` : ''}${a.tags?.length ? `,t${a.tags.join('.')}` : ''}${a.detectedBreaks?.length ? `,b${a.detectedBreaks.join('.')}` : ''}`;
+  const extra = `${a.rating ? `,r${a.rating}` : ''}${a.tags?.length ? `,t${a.tags.join('.')}` : ''}${a.detectedBreaks?.length ? `,b${a.detectedBreaks.join('.')}` : ''}${a.gainDb ? `,g${a.gainDb}` : ''}`;
   return `${a.id},${a.durationMs},${a.chapters.join('.')},${a.hasVideo ? 1 : 0}${a.hasAudio ? 1 : 0},${a.title},${a.series ?? ''},${a.season ?? ''},${a.episode ?? ''},${a.path}${extra}`;
 }
 

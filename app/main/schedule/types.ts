@@ -35,6 +35,8 @@ export interface PlaylogEvent {
   hasAudio: boolean;
   /** A generated card instead of black (pads only). */
   card?: ScheduleCard;
+  /** Gain (dB) that brings the asset's sound to the channel's loudness target; absent: none. */
+  gainDb?: number;
 }
 
 /** One guide entry: a program slot (breaks included) or a gap. */
@@ -77,6 +79,8 @@ export interface LibraryAsset {
   rating?: string | null;
   /** Lower-cased tags and genres, for zones that require tags. */
   tags?: string[];
+  /** Gain (dB) to the loudness target, from the measured loudness; absent: none. */
+  gainDb?: number;
 }
 
 export interface SourceRef {

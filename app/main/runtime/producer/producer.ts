@@ -16,6 +16,8 @@ export type SegmentSource =
       inPointMs: number;
       hasVideo: boolean;
       hasAudio: boolean;
+      /** Gain (dB) to the channel's loudness target, applied at decode. */
+      gainDb?: number;
     }
   /** Black and silence (pad to a boundary). */
   | { type: 'black' }

@@ -11,7 +11,7 @@ export class EventMaker {
 
   /** An event of `asset` (or, with null, a pad titled `title`) from `inPointMs` for `durationMs`. */
   make(startMs: number, kind: EventKind, asset: LibraryAsset | null, inPointMs: number, durationMs: number, title?: string): PlaylogEvent {
-    return {
+    const ev: PlaylogEvent = {
       id: this.ids.of(startMs),
       channelNumber: this.channelNumber,
       startMs,
@@ -25,5 +25,7 @@ export class EventMaker {
       hasVideo: asset?.hasVideo ?? false,
       hasAudio: asset?.hasAudio ?? false,
     };
+    if (asset?.gainDb) ev.gainDb = asset.gainDb;
+    return ev;
   }
 }

@@ -79,6 +79,7 @@ export function decodeDayEvents(channelNumber: number, blocks: BuiltBlock[], tex
         hasAudio: a ? a.hasAudio : false,
       };
       if (card) ev.card = card;
+      if (a?.gainDb) ev.gainDb = a.gainDb;
       events.push(ev);
       startMs += dur;
     }

@@ -1,5 +1,6 @@
 /** The library as the scheduler sees it: ready assets with a known duration, and asset facts by id for stored events. */
 import type { Db } from '../../db/database.ts';
+import { levelGainDb } from '../../library/loudness-gain.ts';
 import { splitGenres } from '../../library/program-info.ts';
 import type { LibraryAsset } from '../types.ts';
 import { stmt } from './statements.ts';
@@ -22,6 +23,8 @@ interface AssetRowLite {
   rating: string | null;
   genre: string | null;
   tags: string | null;
+  loudnessLufs: number | null;
+  truePeakDbtp: number | null;
 }
 
 /** Ready assets with a known duration: the only things that may ever be scheduled. */
@@ -29,7 +32,7 @@ export function loadLibrary(db: Db): LibraryAsset[] {
   const rows = stmt(
     db,
     `SELECT id, collection_id AS collectionId, kind, title, series, season, episode, duration_ms AS durationMs, chapters, detected_breaks AS detectedBreaks,
-            path, rel_path AS relPath, rating, genre, tags,
+            path, rel_path AS relPath, rating, genre, tags, loudness_lufs AS loudnessLufs, true_peak_dbtp AS truePeakDbtp,
             (video IS NOT NULL AND video <> 'null') AS hasVideo, (audio IS NOT NULL AND audio <> 'null') AS hasAudio
        FROM assets WHERE state = 'ready' AND duration_ms > 0 ORDER BY id`,
   ).all() as AssetRowLite[];
@@ -60,6 +63,7 @@ export function loadLibrary(db: Db): LibraryAsset[] {
       hasAudio: Boolean(r.hasAudio),
       ...(r.rating ? { rating: r.rating } : {}),
       ...tagsOf(r),
+      ...gainOf(r),
     };
   });
 }
@@ -69,6 +73,7 @@ export interface AssetInfo {
   path: string | null;
   hasVideo: boolean;
   hasAudio: boolean;
+  gainDb?: number;
 }
 
 /** Asset rows by id, as events need them; cached for one load. */
@@ -76,13 +81,14 @@ export function assetLookup(db: Db): (id: number) => AssetInfo {
   const cache = new Map<number, AssetInfo>();
   const q = stmt(
     db,
-    `SELECT title, path, (video IS NOT NULL AND video <> 'null') AS hasVideo, (audio IS NOT NULL AND audio <> 'null') AS hasAudio FROM assets WHERE id = ?`,
+    `SELECT title, path, (video IS NOT NULL AND video <> 'null') AS hasVideo, (audio IS NOT NULL AND audio <> 'null') AS hasAudio,
+            loudness_lufs AS loudnessLufs, true_peak_dbtp AS truePeakDbtp FROM assets WHERE id = ?`,
   );
   return (id) => {
     let a = cache.get(id);
     if (!a) {
-      const r = q.get(id) as { title: string; path: string; hasVideo: number; hasAudio: number } | undefined;
-      a = r ? { title: r.title, path: r.path, hasVideo: Boolean(r.hasVideo), hasAudio: Boolean(r.hasAudio) } : { title: `asset ${id}`, path: null, hasVideo: false, hasAudio: false };
+      const r = q.get(id) as { title: string; path: string; hasVideo: number; hasAudio: number; loudnessLufs: number | null; truePeakDbtp: number | null } | undefined;
+      a = r ? { title: r.title, path: r.path, hasVideo: Boolean(r.hasVideo), hasAudio: Boolean(r.hasAudio), ...gainOf(r) } : { title: `asset ${id}`, path: null, hasVideo: false, hasAudio: false };
       cache.set(id, a);
     }
     return a;
@@ -112,4 +118,10 @@ function detectedOf(text: string | null): { detectedBreaks?: number[] } {
   } catch {
     return {};
   }
+}
+
+/** The level gain of a measured asset, only when it is not 0 (unmeasured assets air as they are). */
+function gainOf(r: { loudnessLufs: number | null; truePeakDbtp: number | null }): { gainDb?: number } {
+  const g = levelGainDb(r.loudnessLufs, r.truePeakDbtp);
+  return g !== 0 ? { gainDb: g } : {};
 }
