@@ -54,7 +54,7 @@ describe('library, channel control and posters over HTTP', () => {
       profile: { ...DEFAULT_PROFILE, width: 320, height: 180, videoBitrateKbps: 400 },
     });
     base = running.url;
-  }, 60_000);
+  }, 240_000);
   afterAll(async () => {
     await running?.stop();
     tmp.cleanup();

@@ -240,7 +240,12 @@ describe('ChannelOutput airing an AssetProducer', () => {
     const nums = await readFrameNumbers(ts);
     // 1 s at 29.97 = 29.97 frames → boundary at frame 30; b starts at file frame 90 (3 s at 30 fps source).
     expect(nums[29]).toBe(29);
-    expect(Math.abs(nums[30]! - 90)).toBeLessThanOrEqual(1);
+    // Output frame i ≥ 30 shows file frame 90 + (i − 30) once b's decoder has frames; on a busy
+    // machine it may be late, and the picture before it is held meanwhile (never a wrong frame).
+    const j = nums.findIndex((n, i) => i >= 30 && n !== null && n >= 60);
+    expect(j).toBeGreaterThanOrEqual(30);
+    expect(Math.abs(nums[j]! - (90 + j - 30))).toBeLessThanOrEqual(1);
+    for (let i = 30; i < j; i++) expect(nums[i]).toBe(nums[29]);
   });
 
   it('airs black video for an audio-only source and silence for a video-only one', async () => {

@@ -304,6 +304,15 @@ export class ChannelOutput extends EventEmitter {
     });
   }
 
+  /**
+   * Announce now what the frames already written will show (segments, cuts), without waiting
+   * for their on-screen time: called just before the output stops, so nothing it carried goes
+   * unannounced (viewers receive those frames; the as-run log must list them).
+   */
+  announceWritten(): void {
+    while (this.dueEvents.length && this.dueEvents[0]!.frame < this.nextFrame) this.dueEvents.shift()!.fire();
+  }
+
   /** Stop output and end every owned process. Idempotent. */
   stop(): Promise<void> {
     this.stopPromise ??= this.shutdown().then(() => {

@@ -497,6 +497,7 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
       return;
     }
     this.emit('outputEnding');
+    output.announceWritten();
     this.endEvidence(output, this.closed ? 'station stopping' : this.viewers.size === 0 ? 'no viewers' : 'restarted');
     this.setStatus('stopping', null);
     this.output = null;
@@ -543,6 +544,7 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
       this.producer = null;
       this.producerKey = null;
       this.emit('outputEnding');
+      output.announceWritten();
       this.endEvidence(output, `failed: ${err.message}`);
       await output.stop();
       this.viewers.clear();
