@@ -17,7 +17,7 @@ export type LoudnessOutcome = { ok: true; value: Loudness } | { ok: false; reaso
 
 /** The arguments (an array, never a shell line). */
 export function loudnessArgs(file: string): string[] {
-  return ['-hide_banner', '-nostdin', '-nostats', '-i', file, '-map', '0:a:0', '-vn', '-sn', '-dn', '-af', 'ebur128=peak=true', '-f', 'null', '-'];
+  return ['-hide_banner', '-nostdin', '-nostats', '-i', file, '-map', '0:a:0', '-vn', '-sn', '-dn', '-af', 'ebur128=peak=true:framelog=verbose', '-f', 'null', '-'];
 }
 
 /** The figures of ebur128's summary (the last one printed). */
@@ -41,7 +41,7 @@ export function measureLoudness(file: string, opts: { timeoutMs?: number; binari
     const child = spawn(bin, loudnessArgs(file), { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     child.stderr.setEncoding('utf8');
-    // The per-block lines are not wanted (verbosity is per filter); keep the tail that holds the summary.
+    // framelog=verbose keeps the per-block lines out of the log; the tail holds the summary.
     child.stderr.on('data', (c: string) => {
       log = (log + c).slice(-20_000);
     });
