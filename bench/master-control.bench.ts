@@ -5,7 +5,7 @@
  * processes use in each producer. Channels run the station profile (640x360) on a moving
  * test pattern, as the demo does.
  */
-import { readFileSync } from 'node:fs';
+import { readProc } from '../app/main/monitoring/process-stats.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,14 +23,8 @@ import type { ModeSpec } from '../app/shared/types.ts';
 const clock = new SystemClock();
 const CLIP_MS = 60_000;
 
-function cpuTicks(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return Number(f[11]) + Number(f[12]);
-  } catch {
-    return 0;
-  }
-}
+/** CPU ticks (1/100 s) a process has used so far; 0 once it has exited. */
+const cpuTicks = (pid: number): number => readProc(pid)?.ticks ?? 0;
 
 function loopSchedule(clip: string, epoch: number): ScheduleReader {
   const ev = (i: number) => ({

@@ -4,7 +4,7 @@
  * for N channels on air together, the frames the engine had to pad or hold because it fell
  * behind. Also HLS vs MPEG-TS tune-in (playlist request → first segment; request → first frame).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { SystemClock } from '../app/main/clock/master-clock.ts';
@@ -14,23 +14,11 @@ import { DEFAULT_PROFILE } from '../app/main/runtime/producer/output-profile.ts'
 import { importStation } from '../app/main/schedule/station-file.ts';
 import { openStation } from '../app/main/station.ts';
 import { makeTempDir } from '../app/main/test-support/temp-dir.ts';
-import { tune } from './tune-in.bench.ts';
+import { cpuTicks, tune } from './tune-in.bench.ts';
 
 const clock = new SystemClock();
 const MAX_CHANNELS = 6;
 
-function cpuTicks(pids: number[]): number {
-  let total = 0;
-  for (const pid of pids) {
-    try {
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      total += Number(f[11]) + Number(f[12]);
-    } catch {
-      /* exited */
-    }
-  }
-  return total;
-}
 
 /** Hold a viewer on a channel until `stop()`; returns bytes read. */
 function hold(url: string): { stop(): number } {

@@ -3,7 +3,8 @@
  * warm tune-in (channel already on air), offset error of the first frame, ffmpeg
  * processes per on-air channel, and CPU per on-air channel at 720p30.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { readProc } from '../app/main/monitoring/process-stats.ts';
 import http from 'node:http';
 import path from 'node:path';
 import { SystemClock } from '../app/main/clock/master-clock.ts';
@@ -59,18 +60,8 @@ export function tune(url: string, holdMs: number): Promise<{ firstFrameMs: numbe
   });
 }
 
-function cpuTicks(pids: number[]): number {
-  let total = 0;
-  for (const pid of pids) {
-    try {
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      total += Number(f[11]) + Number(f[12]);
-    } catch {
-      /* exited */
-    }
-  }
-  return total;
-}
+/** CPU ticks (1/100 s) the processes have used so far; exited ones count nothing. */
+export const cpuTicks = (pids: number[]): number => pids.reduce((t, pid) => t + (readProc(pid)?.ticks ?? 0), 0);
 
 async function station(profile: OutputProfile, tmp: string) {
   const media = path.join(tmp, 'media', 'bench');
