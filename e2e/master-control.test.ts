@@ -45,6 +45,10 @@ describe('master control against a fixture station', () => {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: SMALL });
     page.on('pageerror', (err) => pageErrors.push(err.message));
+    // The console's Content-Security-Policy must not block anything it really uses.
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) pageErrors.push(`CSP: ${m.text()}`);
+    });
   });
 
   afterAll(async () => {
@@ -212,6 +216,7 @@ describe('master control against a fixture station', () => {
     await expect.poll(() => health.textContent(), { timeout: 5000 }).toContain('enc 1');
     await screenshot(page, 'channels-1280x720.png');
     expect(pageErrors).toEqual([]);
+    expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toMatch(/script-src 'self';.*object-src 'none'/);
   });
 
   it('at 1920x1080 every view fits: screenshots', async () => {
