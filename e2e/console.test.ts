@@ -168,7 +168,7 @@ describe.skipIf(!HAS_HEADLESS)(
       station = await mod.startHeadlessStation({ dataDir, host: '127.0.0.1', port: 0, demo: true });
       browser = await launchChromium();
       page = await browser.newPage({ viewport: VIEWPORT });
-    });
+    }, 300_000);
 
     afterAll(async () => {
       await browser?.close();

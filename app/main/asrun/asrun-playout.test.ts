@@ -130,9 +130,12 @@ describe('as-run from real playout', () => {
     // The programme interrupted by the alert closes where the alert began, and resumes after it.
     const i = rows.indexOf(emergency!);
     expect(rows[i - 1]!.actualEndMs).toBe(emergency!.actualStartMs);
-    expect(rows[i + 1]!.kind).toBe('program');
-    expect(rows[i + 1]!.actualStartMs).toBe(emergency!.actualEndMs);
-    expect(rows[i + 1]!.inPointMs).toBeGreaterThan(0);
+    // The schedule resumes where the clock is (on a busy machine the switch may land in the next event).
+    const resumed = rows[i + 1]!;
+    expect(resumed.eventId).not.toBeNull();
+    expect(resumed.producer).toBe('asset');
+    expect(resumed.actualStartMs).toBe(emergency!.actualEndMs);
+    expect(resumed.inPointMs).toBeCloseTo(resumed.actualStartMs - resumed.plannedStartMs!, -2);
     // Entries tile the time on air: each starts where the one before ended.
     const aired = rows.filter((r) => r.kind !== 'on-air' && r.kind !== 'off-air');
     for (let k = 1; k < aired.length; k++) expect(aired[k]!.actualStartMs).toBe(aired[k - 1]!.actualEndMs);
