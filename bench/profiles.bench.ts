@@ -17,7 +17,7 @@ import { makeTempDir } from '../app/main/test-support/temp-dir.ts';
 import { cpuTicks, tune } from './tune-in.bench.ts';
 
 const clock = new SystemClock();
-const MAX_CHANNELS = 6;
+const MAX_CHANNELS = 8;
 
 
 /** Hold a viewer on a channel until `stop()`; returns bytes read. */
@@ -39,7 +39,7 @@ async function station(dir: string, channels: string): Promise<RunningStation> {
   await st.scanner.scan('bench');
   importStation(st.db, st.clock, channels);
   st.close();
-  return startHeadlessStation({ dataDir: data, host: '127.0.0.1', port: 0, demo: false, lingerMs: 0, consoleDir: null, ssdp: false, profile: DEFAULT_PROFILE });
+  return startHeadlessStation({ dataDir: data, host: '127.0.0.1', port: 0, demo: false, lingerMs: 0, consoleDir: null, ssdp: false, profile: DEFAULT_PROFILE, tuners: 16 });
 }
 
 const channelLine = (n: number, output: string) => `  - { number: ${n}, name: C${n}, timezone: UTC, loop: { collection: loop }, output: ${output} }`;
