@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutputProfile } from '../runtime/producer/output-profile.ts';
-import { buildDecoderArgs, buildSlateArgs, normaliseAudioFilter, normaliseVideoFilter } from './decoder-args.ts';
+import { buildDecoderArgs, buildSlateArgs, normaliseAudioFilter, normaliseVideoFilter, seekPoint } from './decoder-args.ts';
 import { buildEncoderArgs, gopFrames } from './encoder-args.ts';
 import { escapeGraphLevel, filterValue, quoteOptionValue } from './filter-escape.ts';
 
@@ -54,17 +54,29 @@ describe('decoder args (golden)', () => {
       buildDecoderArgs(P720, { path: '/media/My Show: S01E01 [x], y;z.mkv', seekMs: 123_456.7, frames: 300, samples: 480_000, video: true, audio: true }),
     ).toEqual([
       '-hide_banner', '-nostdin', '-loglevel', 'warning',
-      '-ss', '123.457',
+      // A quarter frame early (so the wanted frame is kept), in whole ms; the audio drops that lead.
+      '-ss', '123.448',
       '-i', '/media/My Show: S01E01 [x], y;z.mkv',
       '-map', '0:v:0',
       '-vf', 'fps=fps=30/1:start_time=0,scale=1280:720:force_original_aspect_ratio=decrease:force_divisible_by=2,pad=1280:720:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=yuv420p',
       '-frames:v', '301',
       '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:3',
       '-map', '0:a:0',
-      '-af', 'aresample=48000:async=1:first_pts=0,aformat=sample_fmts=s16:sample_rates=48000:channel_layouts=stereo',
+      '-af', 'atrim=start=0.008700,asetpts=PTS-STARTPTS,aresample=48000:async=1:first_pts=0,aformat=sample_fmts=s16:sample_rates=48000:channel_layouts=stereo',
       '-t', '10.033',
       '-f', 's16le', '-ar', '48000', '-ac', '2', 'pipe:4',
     ]);
+  });
+
+  it('seeks a quarter frame before the wanted frame, never before the start', () => {
+    expect(seekPoint(P720, 0, true)).toEqual({ seekMs: 0, leadMs: 0 });
+    expect(seekPoint(P720, 5, true)).toEqual({ seekMs: 0, leadMs: 5 });
+    expect(seekPoint(P720, 1000, true)).toEqual({ seekMs: 991, leadMs: 9 });
+    const ntsc = seekPoint(NTSC, 1001, true);
+    expect(ntsc.seekMs).toBe(992);
+    expect(ntsc.seekMs + ntsc.leadMs).toBeCloseTo(1001, 9);
+    // Sound alone has no frames to lose.
+    expect(seekPoint(P720, 500, false)).toEqual({ seekMs: 500, leadMs: 0 });
   });
 
   it('video only, from the start, omits -ss and the audio output', () => {

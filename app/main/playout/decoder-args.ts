@@ -13,7 +13,7 @@ export const DECODER_AUDIO_FD = 4;
 
 export interface DecoderArgsInput {
   path: string;
-  /** Position in the file of the first wanted frame (ms). */
+  /** Position in the file of the first wanted frame (ms): the in-point plus whole output frames. */
   seekMs: number;
   /** Frames wanted (the engine trims or pads to its exact count anyway). */
   frames: number;
@@ -61,11 +61,34 @@ export function levelledAudioFilter(profile: OutputProfile, gainDb: number | und
   return [resample, `volume=${gainDb.toFixed(1)}dB`, ...rest].join(',');
 }
 
+/**
+ * Where to seek for a first frame at `targetMs`, and how far before it that is. Accurate
+ * seeking drops every frame that starts before the seek point, so seeking exactly onto a
+ * frame (or a hair past it, after rounding) would lose that frame and show the next one
+ * twice. Seeking a quarter frame early keeps it, and the fps filter still puts it first.
+ */
+export function seekPoint(profile: OutputProfile, targetMs: number, video: boolean): { seekMs: number; leadMs: number } {
+  const frameMs = (1000 * profile.fpsDen) / profile.fpsNum;
+  const target = Math.max(0, targetMs);
+  if (!video) return { seekMs: target, leadMs: 0 };
+  // Whole milliseconds, rounded down: the seek argument is written to the ms.
+  const seekMs = Math.max(0, Math.floor(target - frameMs / 4));
+  return { seekMs, leadMs: target - seekMs };
+}
+
+/** Audio chain for a decoder that seeked `leadMs` early: drop those samples first, so sound starts at the picture's point. */
+function seekedAudioFilter(profile: OutputProfile, gainDb: number | undefined, leadMs: number): string {
+  const chain = levelledAudioFilter(profile, gainDb);
+  if (leadMs <= 0) return chain;
+  return `atrim=start=${(leadMs / 1000).toFixed(6)},asetpts=PTS-STARTPTS,${chain}`;
+}
+
 export function buildDecoderArgs(profile: OutputProfile, input: DecoderArgsInput): string[] {
   if (!input.video && !input.audio) throw new Error('decoder needs at least one of video/audio');
   const args = ['-hide_banner', '-nostdin', '-loglevel', input.logLevel ?? 'warning'];
   // Input seeking: ffmpeg jumps to the keyframe before and discards up to the exact point.
-  if (input.seekMs > 0) args.push('-ss', seconds(input.seekMs));
+  const seek = seekPoint(profile, input.seekMs, input.video);
+  if (seek.seekMs > 0) args.push('-ss', seconds(seek.seekMs));
   args.push('-i', input.path);
   // One frame of slack so the engine trims rather than pads at the segment's end.
   const frameMs = (1000 * profile.fpsDen) / profile.fpsNum;
@@ -83,7 +106,7 @@ export function buildDecoderArgs(profile: OutputProfile, input: DecoderArgsInput
     const durMs = (input.samples * 1000) / profile.audioSampleRate + frameMs;
     args.push(
       '-map', '0:a:0',
-      '-af', levelledAudioFilter(profile, input.gainDb),
+      '-af', seekedAudioFilter(profile, input.gainDb, seek.leadMs),
       '-t', seconds(durMs),
       '-f', 's16le',
       '-ar', String(profile.audioSampleRate),

@@ -44,6 +44,8 @@ export interface SegmentPlayerOptions {
 
 interface Slot {
   seg: PlayoutSegment;
+  /** The frame the segment's start falls on (before `first` when joined mid-segment; may be negative). */
+  origin: number;
   first: number;
   end: number;
   decoder: SegmentDecoder | null;
@@ -204,11 +206,11 @@ export class SegmentPlayer implements FrameSource {
     const tl = this.ctx!.timeline;
     for (const seg of segments) {
       if (!(seg.endMs > seg.startMs)) continue;
-      const range = tl.segmentFrames(seg.startMs, seg.endMs);
+      const range = { first: tl.frameIndexAt(seg.startMs), end: tl.frameIndexAt(seg.endMs) };
       const prevEnd = this.slots.length ? this.slots[this.slots.length - 1]!.end : this.fromFrame;
       const first = Math.max(range.first, prevEnd, this.fromFrame);
       if (range.end <= first) continue;
-      this.slots.push({ seg, first, end: range.end, decoder: null, decoderStarted: false, fault: null, restarts: 0, lastFrame: null, lateFrames: 0, aired: false, still: false, decoderFrom: { frame: 0, audio: 0 } });
+      this.slots.push({ seg, origin: range.first, first, end: range.end, decoder: null, decoderStarted: false, fault: null, restarts: 0, lastFrame: null, lateFrames: 0, aired: false, still: false, decoderFrom: { frame: 0, audio: 0 } });
       this.queuedUntil = Math.max(this.queuedUntil, seg.endMs);
     }
   }
@@ -276,8 +278,11 @@ export class SegmentPlayer implements FrameSource {
     } else if (src.type === 'slate') {
       decoder = new SegmentDecoder({ ...common, args: buildSlateArgs(profile, { caption: src.caption, fontFile: this.fontFile ?? undefined }), video: true, audio: false, source: 'slate' });
     } else if (src.type === 'file' && (src.hasVideo || src.hasAudio)) {
-      // The file position of this decoder's first frame: joining mid-segment seeks further in.
-      const seekMs = src.inPointMs + (fromMs - slot.seg.startMs);
+      // The file position of this decoder's first frame: the segment's frame k is the file's
+      // in-point plus k output frames, so a boundary between the output's frames (any
+      // sub-frame phase) still starts on the file's first frame, and a join or restart
+      // mid-segment lands on the frame that counting says.
+      const seekMs = src.inPointMs + tl.frameOffsetMs(from - slot.origin);
       decoder = new SegmentDecoder({
         ...common,
         args: buildDecoderArgs(profile, { path: src.path, seekMs, frames, samples, video: src.hasVideo, audio: src.hasAudio, overlay: src.hasVideo ? overlay : undefined, gainDb: src.gainDb }),

@@ -205,6 +205,27 @@ describe('AssetProducer (real ffmpeg)', () => {
     expect(maxProcesses).toBeLessThanOrEqual(3);
   });
 
+  it('starts the next clip on its own first frame whatever the boundary\'s sub-frame phase', async () => {
+    // Boundaries 17 ms and 10 ms after a frame of the output: the slot begins on the nearest
+    // frame (31 and 60), and that frame must be the clip's first, each frame once.
+    const h = harness();
+    const T = clock.nowMs();
+    await h.start([seg('a', T - 1000, T + 1017, file(clipA)), seg('b', T + 1017, T + 2010, file(clipB)), seg('c', T + 2010, T + 3000, file(clipA, 2000))], T);
+    await onScreen(T)(T + 2900);
+    const late = h.producer.stats()!.lateFrames;
+    await h.producer.stop();
+    const nums = await readFrameNumbers(h.bytes());
+    // What counting says frame i shows: a from its frame 30, b from 1000 at frame 31, c from 60 at frame 60.
+    const want = (i: number) => (i < 31 ? 30 + i : i < 60 ? 1000 + i - 31 : 60 + i - 60);
+    // A frame may differ only by holding the previous picture, and only if the output counted it late (a busy machine).
+    const wrong = nums.map((n, i) => ({ i, n, want: want(i) })).filter((x) => x.n !== x.want && !(x.i > 0 && x.n === nums[x.i - 1]));
+    const holds = nums.filter((n, i) => n !== want(i) && i > 0 && n === nums[i - 1]).length;
+    console.info(`[measure] sub-frame boundaries: ${nums.length} frames, ${wrong.length} wrong, ${holds} held (${late} counted late); runs ${JSON.stringify(runs(nums))}`);
+    expect(nums.length).toBeGreaterThan(80);
+    expect(wrong).toEqual([]);
+    expect(holds).toBeLessThanOrEqual(late);
+  });
+
   it('restarts a decoder killed mid-segment at the current position; the next segment plays on time', async () => {
     const h = harness();
     const T = clock.nowMs();
