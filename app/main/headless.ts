@@ -3,6 +3,7 @@
  * (streams, M3U, API and the console). `npm start` runs this when Electron is absent,
  * `retrovue serve` always does, and the Electron main process wraps it.
  */
+import { resourcesDir } from './config/resources.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -195,6 +196,7 @@ export async function startHeadlessStation(opts: HeadlessOptions): Promise<Runni
       playout: createPlayoutFactory({ clock: station.clock, logDir }),
       logger,
       lingerMs: opts.lingerMs,
+      defaultLogo: resourcesDir('branding/logo-bug.png'),
       onAir: (channel, e) => {
         if (opts.asRun !== false) asRun.record(channel, e);
         monitor?.record(channel, e);

@@ -76,6 +76,25 @@ export interface DirectorStateDto {
   reason: string | null;
 }
 
+/** The operator's text crawl (over programmes and breaks alike; not an emergency). */
+export interface CrawlDto {
+  text: string;
+  /** The channels it runs on; null = every channel. */
+  channels: number[] | null;
+  /** ISO-8601 station times; until null = until it is stopped. */
+  since: string;
+  until: string | null;
+  by: string;
+}
+
+/** Asking for a crawl (POST /api/crawl). */
+export interface CrawlRequest {
+  text: string;
+  channels?: number[];
+  /** How long it runs; omitted = until stopped. */
+  minutes?: number;
+}
+
 /** Result of one channel in a mode switch. */
 export interface ChannelSwitchResult {
   number: number;

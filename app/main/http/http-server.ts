@@ -100,6 +100,13 @@ const modeBody = z.strictObject({
   channels: z.array(z.number().int('must be whole channel numbers').min(1).max(9999)).min(1).max(200).optional(),
   reason: z.string().max(MAX_REASON_CHARS).optional(),
 });
+const crawlBody = z
+  .object({
+    text: z.string().min(1, 'must not be empty').max(500, 'must be 500 characters or fewer'),
+    channels: z.array(z.number().int('must be whole channel numbers').min(1).max(9999)).min(1).max(200).optional(),
+    minutes: z.number().int('must be whole minutes').min(1, 'must be 1 or more').max(1440, 'must be 1440 (a day) or fewer').optional(),
+  })
+  .strict();
 const historyQuery = z.object({ limit: z.coerce.number().int('must be a whole number').min(1, 'must be 1 or more').max(500, 'must be 500 or fewer').optional() }).strict();
 
 /** Who asked, for the log: the operator's name when the client gives one, and always the address. */
@@ -192,6 +199,24 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
     // 409: a channel refused and everything went back; 500: the station itself failed (e.g. could not save).
     const code = result.ok ? 200 : result.channels.some((c) => !c.ok) ? 409 : 500;
     return reply.code(code).send(result);
+  });
+
+  app.get('/api/crawl', async () => ({ crawl: director.crawl() }));
+
+  app.post('/api/crawl', async (req, reply) => {
+    const b = crawlBody.safeParse(req.body);
+    if (!b.success) return fail(reply, 400, describeIssues('body', b.error), 'Send JSON such as {"text":"School closings: …","minutes":30,"channels":[1]}.');
+    try {
+      return { crawl: await director.setCrawl(b.data, requester(req)) };
+    } catch (err) {
+      if (err instanceof ModeRequestError) return fail(reply, 400, `body '${err.field}': ${err.message}`);
+      throw err;
+    }
+  });
+
+  app.delete('/api/crawl', async (req) => {
+    await director.setCrawl(null, requester(req));
+    return { crawl: null };
   });
 
   app.post('/api/channels/:number/restart', async (req, reply) => {

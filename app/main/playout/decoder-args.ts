@@ -6,6 +6,7 @@
  */
 import type { OutputProfile } from '../runtime/producer/output-profile.ts';
 import { filterValue } from './filter-escape.ts';
+import { logoChain, type LogoInput } from './overlay-filter.ts';
 
 /** The fds decoders write to (stdio indices in the child). */
 export const DECODER_VIDEO_FD = 3;
@@ -22,8 +23,10 @@ export interface DecoderArgsInput {
   video: boolean;
   audio: boolean;
   logLevel?: 'error' | 'warning' | 'info';
-  /** Extra video filter drawn over the normalised picture (the emergency crawl). */
+  /** Extra video filter drawn over the normalised picture (branding text, the emergency crawl). */
   overlay?: string;
+  /** The logo bug: a second input overlaid before `overlay`. */
+  logo?: LogoInput;
   /** Gain (dB) to the channel's loudness target. */
   gainDb?: number;
 }
@@ -90,12 +93,25 @@ export function buildDecoderArgs(profile: OutputProfile, input: DecoderArgsInput
   const seek = seekPoint(profile, input.seekMs, input.video);
   if (seek.seekMs > 0) args.push('-ss', seconds(seek.seekMs));
   args.push('-i', input.path);
+  // One picture; overlay repeats it for every frame of the programme.
+  const logo = input.video ? input.logo : undefined;
+  if (logo) args.push('-i', logo.image);
   // One frame of slack so the engine trims rather than pads at the segment's end.
   const frameMs = (1000 * profile.fpsDen) / profile.fpsNum;
   if (input.video) {
+    const picture = logo
+      ? [
+          '-filter_complex',
+          [
+            `[0:v:0]${normaliseVideoFilter(profile)}[base]`,
+            `[1:v:0]${logoChain(logo)}[logo]`,
+            `[base][logo]overlay=x=${logo.x}:y=${logo.y}:eof_action=repeat:format=auto${input.overlay ? `,${input.overlay}` : ''},format=yuv420p[v]`,
+          ].join(';'),
+          '-map', '[v]',
+        ]
+      : ['-map', '0:v:0', '-vf', input.overlay ? `${normaliseVideoFilter(profile)},${input.overlay}` : normaliseVideoFilter(profile)];
     args.push(
-      '-map', '0:v:0',
-      '-vf', input.overlay ? `${normaliseVideoFilter(profile)},${input.overlay}` : normaliseVideoFilter(profile),
+      ...picture,
       '-frames:v', String(input.frames + 1),
       '-f', 'rawvideo',
       '-pix_fmt', 'yuv420p',

@@ -19,6 +19,8 @@ import type { FrameSource, SourceContext } from './frame-source.ts';
 import { buildGeneratorArgs, isAnimated } from './generator-args.ts';
 import { SegmentDecoder } from './segment-decoder.ts';
 import { findCaptionFont } from './caption-font.ts';
+import { renderOverlays, type OverlayRender } from './overlay-filter.ts';
+import { createTextFile, type TextFile } from './text-file.ts';
 
 export interface SegmentPlayerOptions {
   /** Before a boundary, let the current decoder finish and start the next one this early. */
@@ -60,6 +62,10 @@ interface Slot {
   still: boolean;
   /** Where the current decoder started (segment-relative frame and audio byte). */
   decoderFrom: { frame: number; audio: number };
+  /** Files holding this slot's overlay text (removed with the slot). */
+  textFiles: TextFile[];
+  /** Branding is left off: a decoder with it failed before its first frame (a bad logo must not take the programme off). */
+  plain: boolean;
 }
 
 let players = 0;
@@ -192,6 +198,8 @@ export class SegmentPlayer implements FrameSource {
     const kills: Promise<unknown>[] = [];
     for (const s of this.slots) if (s.decoder) kills.push(s.decoder.kill());
     for (const d of this.dying) kills.push(d.kill());
+    const slots = [...this.slots];
+    void Promise.all(kills).then(() => slots.forEach((s) => this.removeTextFiles(s)));
     for (const s of this.slots) this.ctx?.condition(`slot:${this.uid}:${s.seg.eventId}`, null, 0);
     return Promise.all(kills).then(() => undefined);
   }
@@ -210,7 +218,7 @@ export class SegmentPlayer implements FrameSource {
       const prevEnd = this.slots.length ? this.slots[this.slots.length - 1]!.end : this.fromFrame;
       const first = Math.max(range.first, prevEnd, this.fromFrame);
       if (range.end <= first) continue;
-      this.slots.push({ seg, origin: range.first, first, end: range.end, decoder: null, decoderStarted: false, fault: null, restarts: 0, lastFrame: null, lateFrames: 0, aired: false, still: false, decoderFrom: { frame: 0, audio: 0 } });
+      this.slots.push({ seg, origin: range.first, first, end: range.end, decoder: null, decoderStarted: false, fault: null, restarts: 0, lastFrame: null, lateFrames: 0, aired: false, still: false, decoderFrom: { frame: 0, audio: 0 }, textFiles: [], plain: false });
       this.queuedUntil = Math.max(this.queuedUntil, seg.endMs);
     }
   }
@@ -235,6 +243,7 @@ export class SegmentPlayer implements FrameSource {
     while (this.slots.length && this.slots[0]!.end <= n) {
       const s = this.slots.shift()!;
       if (s.decoder) this.retireDecoder(s.decoder);
+      this.removeTextFiles(s);
       this.ctx!.condition(`slot:${this.uid}:${s.seg.eventId}`, null, n);
     }
   }
@@ -283,9 +292,11 @@ export class SegmentPlayer implements FrameSource {
       // sub-frame phase) still starts on the file's first frame, and a join or restart
       // mid-segment lands on the frame that counting says.
       const seekMs = src.inPointMs + tl.frameOffsetMs(from - slot.origin);
+      const brand = src.hasVideo ? this.branding(slot, from) : null;
+      const drawn = [brand?.chain, overlay].filter((f): f is string => !!f).join(',') || undefined;
       decoder = new SegmentDecoder({
         ...common,
-        args: buildDecoderArgs(profile, { path: src.path, seekMs, frames, samples, video: src.hasVideo, audio: src.hasAudio, overlay: src.hasVideo ? overlay : undefined, gainDb: src.gainDb }),
+        args: buildDecoderArgs(profile, { path: src.path, seekMs, frames, samples, video: src.hasVideo, audio: src.hasAudio, overlay: src.hasVideo ? drawn : undefined, logo: brand?.logo ?? undefined, gainDb: src.gainDb }),
         video: src.hasVideo,
         audio: src.hasAudio,
         source: 'decoder',
@@ -316,6 +327,13 @@ export class SegmentPlayer implements FrameSource {
       return;
     }
     slot.decoder = null;
+    if (!delivered && !slot.plain && !slot.fault && slot.seg.overlays?.length) {
+      // The branding (a logo file gone bad) may be what failed: the programme airs without it.
+      slot.plain = true;
+      ctx.condition(`slot:${this.uid}:${slot.seg.eventId}`, `${slot.seg.title}: could not draw the branding (${failure}); airing without it`, n);
+      this.startDecoder(slot, n);
+      return;
+    }
     if (delivered && slot.restarts < this.opts.decoderRestarts && !slot.fault) {
       slot.restarts++;
       this.counters.decoderRestarts++;
@@ -330,6 +348,28 @@ export class SegmentPlayer implements FrameSource {
     ctx.mediaFault({ eventId: slot.seg.eventId, title: slot.seg.title, path, reason: failure });
     ctx.condition(`slot:${this.uid}:${slot.seg.eventId}`, `${slot.seg.title} (${path}) cannot be played: ${failure}; airing the error slate`, n);
     this.startDecoder(slot, n);
+  }
+
+  /** The slot's branding for a decoder whose first frame is output frame `from`. */
+  private branding(slot: Slot, from: number): OverlayRender | null {
+    const overlays = slot.seg.overlays;
+    if (!overlays?.length || slot.plain) return null;
+    const tl = this.ctx!.timeline;
+    this.removeTextFiles(slot);
+    return renderOverlays(this.ctx!.profile, overlays, {
+      fontFile: this.fontFile,
+      offsetMs: tl.frameOffsetMs(from - slot.origin),
+      stationMs: tl.frameTimeMs(from),
+      textFile: (text) => {
+        const f = createTextFile(text, { oneLine: true });
+        slot.textFiles.push(f);
+        return f.path;
+      },
+    });
+  }
+
+  private removeTextFiles(slot: Slot): void {
+    for (const f of slot.textFiles.splice(0)) f.remove();
   }
 
   private underrunFrame(n: number): OutputFrame {

@@ -10,7 +10,7 @@
  * schedule, never writes it, never invents content; it reads time only from the MasterClock.
  */
 import { EventEmitter } from 'node:events';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { ChannelMode, ModeSpec, OnAirItem, ProducerStatus } from '../../shared/types.ts';
 import type { MasterClock } from '../clock/master-clock.ts';
@@ -26,6 +26,13 @@ import { describeProfile, parseStoredSpec, resolveProfile } from './producer/out
 import type { GuidePlan, Producer, ProducerKind, ProducerPlan } from './producer/producer.ts';
 import type { ScheduleReader } from './schedule-reader.ts';
 import type { ViewerSession } from './viewer-session.ts';
+import type { PlaylogEvent } from '../schedule/types.ts';
+import { resolveBranding, type Branding } from './branding/branding-spec.ts';
+import { brandSegments, crawlWindows, type CrawlWindow, type ProgrammeFacts } from './branding/overlay-plan.ts';
+import type { PlayoutSegment } from './producer/producer.ts';
+
+/** How far ahead the next programme is looked for (a lower third names it). */
+const FACTS_HORIZON_MS = 3 * 3600_000;
 
 export type { ProducerKind };
 
@@ -39,6 +46,16 @@ export interface ChannelIdentity {
   planKind?: 'loop' | 'schedule' | 'guide';
   /** The channel's own output profile (stored JSON OutputSpec); absent = the station's. */
   outputProfile?: string | null;
+  /** On-screen branding (stored JSON, see branding-spec.ts); absent = none. */
+  branding?: string | null;
+}
+
+/** A crawl the operator started (station time; open-ended without `untilMs`). */
+export interface OperatorCrawl {
+  id: string;
+  text: string;
+  sinceMs: number;
+  untilMs: number | null;
 }
 
 export interface PlayoutContext {
@@ -71,6 +88,8 @@ export interface ChannelManagerOptions {
   lookaheadMs?: number;
   /** How often to top up the producer's queue. */
   tickMs?: number;
+  /** The logo bug's image when the branding names none (the shipped mark). */
+  defaultLogo?: string | null;
   /** First guess of output start-up time before one has been measured (default 200 ms: a cold start to the first TS bytes measures 150–300 ms; 0 disables). */
   initialStartLatencyMs?: number;
 }
@@ -89,10 +108,13 @@ export function producerKindFor(mode: ChannelMode, guideChannel = false): Produc
   return mode === 'emergency' ? 'emergency' : mode === 'guide' || (mode === 'normal' && guideChannel) ? 'guide' : mode === 'maintenance' ? 'slate' : 'asset';
 }
 
-export function desiredState(input: { enabled: boolean; viewers: number; lingering: boolean; mode: ModeSpec | ChannelMode; guideChannel?: boolean }): DesiredState {
+export function desiredState(input: { enabled: boolean; viewers: number; lingering: boolean; mode: ModeSpec | ChannelMode; guideChannel?: boolean; crawlId?: string | null; brandingKey?: string | null }): DesiredState {
   const spec: ModeSpec = typeof input.mode === 'string' ? { mode: input.mode } : input.mode;
   const kind = producerKindFor(spec.mode, input.guideChannel);
-  const key = kind === 'emergency' ? `emergency:${spec.style ?? 'takeover'}:${spec.message ?? ''}` : kind;
+  // An operator's crawl is drawn into the programme's segments: a new one is a cut to segments that carry it.
+  // Branding changed in the station file likewise takes the air at once, not when the queue runs out.
+  const asset = ['asset', input.brandingKey ? `branding:${input.brandingKey}` : '', input.crawlId ? `crawl:${input.crawlId}` : ''].filter(Boolean).join(':');
+  const key = kind === 'emergency' ? `emergency:${spec.style ?? 'takeover'}:${spec.message ?? ''}` : kind === 'asset' ? asset : kind;
   return { onAir: input.enabled && (input.viewers > 0 || input.lingering), kind, key };
 }
 
@@ -361,6 +383,8 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
       lingering: this.opts.clock.monotonicMs() < this.lingerUntilMono,
       mode: this.spec,
       guideChannel: this.identity.planKind === 'guide',
+      crawlId: this.crawl?.id ?? null,
+      brandingKey: this.identity.branding ? createHash('sha1').update(this.identity.branding).digest('hex').slice(0, 12) : null,
     });
     const running = this.output !== null && this.status !== 'error';
     for (const action of planActions(desired, { running, key: this.producerKey })) {
@@ -376,7 +400,7 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
     const lookahead = this.opts.lookaheadMs ?? 120_000;
     const scheduled = () => {
       const events = this.opts.schedule.playlog(this.channel.number, startMs, startMs + lookahead);
-      const segments = segmentsFrom(events, startMs);
+      const segments = this.brand(events, segmentsFrom(events, startMs), kind === 'asset');
       if (segments.length === 0 || (segments[0]?.startMs ?? Infinity) > startMs) {
         return `nothing is scheduled on channel ${this.channel.number} at ${new Date(startMs).toISOString()}; build its schedule`;
       }
@@ -524,7 +548,73 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
     const queued = producer.queuedUntilMs();
     if (queued >= now + lookahead / 2) return;
     const events = this.opts.schedule.playlog(this.channel.number, queued, now + lookahead).filter((e) => e.startMs >= queued);
-    if (events.length > 0) producer.enqueue(segmentsFrom(events, queued));
+    if (events.length > 0) producer.enqueue(this.brand(events, segmentsFrom(events, queued), producer.kind === 'asset'));
+  }
+
+  /** Start (or replace) the operator's crawl; null ends it. On air, a cut puts it on screen at once. */
+  setCrawl(crawl: OperatorCrawl | null): Promise<void> {
+    return this.serial(async () => {
+      this.crawl = crawl ? { ...crawl } : null;
+      await this.reconcileNow(false);
+    });
+  }
+
+  operatorCrawl(): OperatorCrawl | null {
+    return this.crawl ? { ...this.crawl } : null;
+  }
+
+  private crawl: OperatorCrawl | null = null;
+  private brandingCache: { key: string; branding: Branding | null } | null = null;
+  private readonly factsCache = new Map<string, ProgrammeFacts>();
+
+  /** The channel's branding, resolved once per stored form (a bad one is logged and left off). */
+  private branding(): Branding | null {
+    const key = this.identity.branding ?? '';
+    if (this.brandingCache?.key !== key) {
+      let branding: Branding | null = null;
+      try {
+        branding = resolveBranding(this.identity.branding, this.opts.defaultLogo ?? null, (msg) => this.opts.logger.warn({ channel: this.channel.number }, `channel ${this.channel.number}: ${msg}`));
+      } catch (err) {
+        this.opts.logger.error({ channel: this.channel.number, err: (err as Error).message }, `channel ${this.channel.number}: ${(err as Error).message}; airing without branding`);
+      }
+      this.brandingCache = { key, branding };
+    }
+    return this.brandingCache.branding;
+  }
+
+  /** The plan's segments with the channel's branding and crawls (`crawls`: false under the emergency crawl, which has the foot of the picture). */
+  private brand(events: PlaylogEvent[], segments: PlayoutSegment[], crawls: boolean): PlayoutSegment[] {
+    const branding = this.branding();
+    if (segments.length === 0 || (!branding && !this.crawl)) return segments;
+    const from = segments[0]!.startMs;
+    const to = segments[segments.length - 1]!.endMs;
+    const windows: CrawlWindow[] = [];
+    if (crawls) {
+      if (branding) windows.push(...crawlWindows(branding.crawls, this.channel.timezone, from, to));
+      if (this.crawl) windows.push({ text: this.crawl.text, startMs: this.crawl.sinceMs, endMs: this.crawl.untilMs ?? Number.MAX_SAFE_INTEGER });
+    }
+    const byId = new Map(events.map((e) => [e.id, e]));
+    return brandSegments(segments, branding, { timezone: this.channel.timezone, crawls: windows, facts: (seg) => this.programmeFacts(byId.get(seg.eventId)) });
+  }
+
+  /** Rating, whether this is the programme's last part, and what is next: read from the schedule, kept per event. */
+  private programmeFacts(ev: PlaylogEvent | undefined): ProgrammeFacts | null {
+    if (!ev || ev.kind !== 'program') return null;
+    const cached = this.factsCache.get(ev.id);
+    if (cached) return cached;
+    const n = this.channel.number;
+    const later = this.opts.schedule.playlog(n, ev.endMs, ev.endMs + FACTS_HORIZON_MS).find((e) => e.kind === 'program' && e.startMs >= ev.endMs);
+    const samePart = !!later && later.assetId !== null && later.assetId === ev.assetId && later.inPointMs > ev.inPointMs;
+    let next: ProgrammeFacts['next'] = null;
+    if (later && !samePart) {
+      // The guide's slot names the programme as a listing does (the series, not the episode) and starts on the grid.
+      const slot = this.opts.schedule.epg?.(n, later.startMs, later.startMs + 1).find((s) => s.startMs <= later.startMs && s.endMs > later.startMs);
+      next = slot ? { title: slot.title, startMs: slot.startMs } : { title: later.title, startMs: later.startMs };
+    }
+    const facts: ProgrammeFacts = { rating: ev.rating ?? null, lastPart: !samePart, next };
+    if (this.factsCache.size > 500) this.factsCache.clear();
+    this.factsCache.set(ev.id, facts);
+    return facts;
   }
 
   private onHealth(output: ChannelOutput, h: OutputHealth): void {

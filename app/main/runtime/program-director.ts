@@ -10,10 +10,10 @@
  */
 import type { Writable } from 'node:stream';
 import type { ChannelMode, ChannelStatusDto, ChannelSwitchResult, DirectorStateDto, ModeChangeDto, ModeRequest, ModeSpec, ModeSwitchResult } from '../../shared/types.ts';
-import type { OnAirItem } from '../../shared/types.ts';
+import type { CrawlDto, CrawlRequest, OnAirItem } from '../../shared/types.ts';
 import type { OutputStats } from '../playout/channel-output.ts';
 import type { AirEvidence } from './air-evidence.ts';
-import { ChannelManager, type ChannelIdentity, type ChannelManagerEvents, type ChannelManagerOptions, type ChannelRuntimeStatus } from './channel-manager.ts';
+import { ChannelManager, type OperatorCrawl, type ChannelIdentity, type ChannelManagerEvents, type ChannelManagerOptions, type ChannelRuntimeStatus } from './channel-manager.ts';
 import { isValidState, ModeRequestError, sameSpec, sameTarget, specForChannel, stateDto, validateModeRequest } from './director-mode.ts';
 import { memoryDirectorStore, type DirectorState, type DirectorStore, type ModeChange } from './director-store.ts';
 import { FanoutBuffer, type FanoutStats } from './fanout/fanout-buffer.ts';
@@ -22,7 +22,7 @@ import type { GuidePlan } from './producer/producer.ts';
 export { ModeRequestError };
 
 /** What the director needs of a channel's manager (ChannelManager; tests use fakes). */
-export interface DirectedChannel extends Pick<ChannelManager, 'channel' | 'updateIdentity' | 'tuneIn' | 'tuneOut' | 'runtimeStatus' | 'nowPlaying' | 'shutdown'>, Partial<Pick<ChannelManager, 'outputStats' | 'outputCursor'>> {
+export interface DirectedChannel extends Pick<ChannelManager, 'channel' | 'updateIdentity' | 'tuneIn' | 'tuneOut' | 'runtimeStatus' | 'nowPlaying' | 'shutdown'>, Partial<Pick<ChannelManager, 'outputStats' | 'outputCursor' | 'setCrawl'>> {
   on<K extends keyof ChannelManagerEvents>(event: K, listener: (...args: ChannelManagerEvents[K]) => void): unknown;
   /** Resolves once the channel carries `spec` (at once when off air); rejects if it could not switch. */
   setMode(spec: ModeSpec): Promise<void>;
@@ -33,7 +33,7 @@ export interface DirectedChannel extends Pick<ChannelManager, 'channel' | 'updat
 export type ChannelManagerFactory = (opts: ChannelManagerOptions) => DirectedChannel;
 
 /** What every ChannelManager is built with (the director adds the channel), and where the mode is kept. */
-export type ProgramDirectorOptions = Pick<ChannelManagerOptions, 'clock' | 'schedule' | 'profile' | 'videoEncoders' | 'playout' | 'logger' | 'lingerMs' | 'stationName'> & {
+export type ProgramDirectorOptions = Pick<ChannelManagerOptions, 'clock' | 'schedule' | 'profile' | 'videoEncoders' | 'playout' | 'logger' | 'lingerMs' | 'stationName' | 'defaultLogo'> & {
   /** Default: in memory (the mode is forgotten at exit). */
   store?: DirectorStore;
   /** Default: `new ChannelManager(opts)`. */
@@ -103,8 +103,10 @@ export class ProgramDirector {
       const manager = this.createManager({
         channel: ch, clock: this.opts.clock, schedule: this.opts.schedule, profile: this.opts.profile, videoEncoders: this.opts.videoEncoders,
         playout: this.opts.playout, logger: this.opts.logger, lingerMs: this.opts.lingerMs, stationName: this.opts.stationName,
+        defaultLogo: this.opts.defaultLogo,
         guide: () => this.guidePlan(ch.timezone),
       });
+      if (this.crawlState && (this.crawlState.channels === null || this.crawlState.channels.includes(ch.number))) void manager.setCrawl?.(this.crawlState.crawl);
       // Viewers stay connected across producer swaps; they resume at the next keyframe.
       const fanout = new FanoutBuffer(this.opts.clock, { label: `ch${ch.number}`, endViewersOnSourceEnd: false });
       manager.on('output', (stream) => fanout.attach(stream));
@@ -150,7 +152,7 @@ export class ProgramDirector {
         await slot.manager.shutdown();
         slot.fanout.close();
         this.slots.delete(number);
-      } else if (next.name !== slot.manager.channel.name || next.enabled !== slot.manager.channel.enabled || next.timezone !== slot.manager.channel.timezone || next.planKind !== slot.manager.channel.planKind || (next.outputProfile ?? null) !== (slot.manager.channel.outputProfile ?? null)) {
+      } else if (next.name !== slot.manager.channel.name || next.enabled !== slot.manager.channel.enabled || next.timezone !== slot.manager.channel.timezone || next.planKind !== slot.manager.channel.planKind || (next.outputProfile ?? null) !== (slot.manager.channel.outputProfile ?? null) || (next.branding ?? null) !== (slot.manager.channel.branding ?? null)) {
         if (!next.enabled) for (const v of slot.fanout.stats().viewers) slot.fanout.removeViewer(v.id, 'end');
         await slot.manager.updateIdentity(next);
       }
@@ -175,6 +177,42 @@ export class ProgramDirector {
   globalMode(): ChannelMode {
     return this.current.mode;
   }
+
+  /** The operator's crawl, if one runs. */
+  crawl(): CrawlDto | null {
+    const c = this.crawlState;
+    if (!c) return null;
+    if (c.crawl.untilMs !== null && this.opts.clock.nowMs() >= c.crawl.untilMs) return null;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    return { text: c.crawl.text, channels: c.channels, since: iso(c.crawl.sinceMs), until: c.crawl.untilMs === null ? null : iso(c.crawl.untilMs), by: c.by };
+  }
+
+  /**
+   * Start a crawl on the channels asked (all by default), replacing any crawl that runs;
+   * null stops it. Channels on air show it (or drop it) at once.
+   */
+  async setCrawl(req: CrawlRequest | null, who: string): Promise<CrawlDto | null> {
+    if (req) {
+      const text = req.text.trim();
+      if (!text) throw new ModeRequestError('text', 'a crawl needs some text');
+      for (const n of req.channels ?? []) if (!this.slots.has(n)) throw new ModeRequestError('channels', `there is no channel ${n}`);
+    }
+    const now = this.opts.clock.nowMs();
+    const prev = this.crawlState;
+    this.crawlState = req
+      ? { crawl: { id: `c${++this.crawlSeq}`, text: req.text.trim(), sinceMs: now, untilMs: req.minutes ? now + req.minutes * 60_000 : null }, channels: req.channels?.length ? [...new Set(req.channels)].sort((a, b) => a - b) : null, by: who }
+      : null;
+    this.opts.logger.info({ by: who, crawl: req ? { text: req.text, channels: req.channels ?? null, minutes: req.minutes ?? null } : null }, req ? 'crawl started' : 'crawl stopped');
+    const on = (c: typeof prev, n: number) => !!c && (c.channels === null || c.channels.includes(n));
+    await Promise.all([...this.slots].map(async ([n, s]) => {
+      if (!on(this.crawlState, n) && !on(prev, n)) return;
+      await s.manager.setCrawl?.(on(this.crawlState, n) ? this.crawlState!.crawl : null);
+    }));
+    return this.crawl();
+  }
+
+  private crawlState: { crawl: OperatorCrawl; channels: number[] | null; by: string } | null = null;
+  private crawlSeq = 0;
 
   state(): DirectorStateDto {
     return stateDto(this.current);

@@ -60,6 +60,7 @@ export class LoopTimeline {
       hasAudio: a.hasAudio,
     };
     if (a.gainDb) ev.gainDb = a.gainDb;
+    if (a.rating) ev.rating = a.rating;
     return ev;
   }
 

@@ -35,6 +35,7 @@
  * A source is { collection } (a name; `*` matches any text, e.g. "shows/*") with an
  * optional `series` and `source`, or { path } for one asset.
  */
+import { BrandingSchema, mergeBranding, type BrandingDoc } from '../runtime/branding/branding-spec.ts';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { eq, inArray } from 'drizzle-orm';
@@ -196,6 +197,7 @@ const Channel = z
       .optional()
       .describe('Language of the guide text (XMLTV lang), default en'),
     output: Output.optional().describe("The channel's output format; over the station's output"),
+    branding: BrandingSchema.optional().describe("On-screen branding; over the station's (false turns a part off, crawls add up)"),
     breaks: Breaks.optional(),
     signOff: z
       .object({
@@ -220,6 +222,7 @@ export const StationSchema = z
   .object({
     version: z.literal(1).optional(),
     output: Output.optional().describe("Every channel's output format unless a channel says otherwise"),
+    branding: BrandingSchema.optional().describe('On-screen branding of every channel: logo bug, rating bug, "next" lower third, crawls'),
     channels: z.array(Channel),
   })
   .strict()
@@ -241,6 +244,12 @@ export type StationPoolRef = z.input<typeof PoolRef>;
 function outputSpecText(station: OutputSpec | undefined, channel: OutputSpec | undefined): string | null {
   const merged = { ...station, ...channel };
   return Object.keys(merged).length ? JSON.stringify(merged) : null;
+}
+
+/** The channel's branding over the station's, as stored (null when neither has any). */
+function brandingText(station: BrandingDoc | undefined, channel: BrandingDoc | undefined): string | null {
+  const merged = mergeBranding(station, channel);
+  return merged ? JSON.stringify(merged) : null;
 }
 
 export class StationFileError extends Error {
@@ -441,6 +450,7 @@ export function importStation(db: Db, clock: MasterClock, input: string | Statio
         groupName: c.group ?? null,
         language: c.language ?? null,
         outputProfile: outputSpecText(doc.output, c.output),
+        branding: c.guide ? null : brandingText(doc.branding, c.branding),
       };
       let channelId: number;
       if (existing) {
@@ -548,6 +558,7 @@ export function exportStation(db: Db): StationDoc {
     if (ch.groupName) c.group = ch.groupName;
     if (ch.language) c.language = ch.language;
     if (ch.outputProfile) c.output = JSON.parse(ch.outputProfile) as StationChannel['output'];
+    if (ch.branding) c.branding = JSON.parse(ch.branding) as StationChannel['branding'];
     if (ch.planKind === 'guide') {
       c.guide = true;
       out.push(c);

@@ -37,6 +37,8 @@ export interface PlaylogEvent {
   card?: ScheduleCard;
   /** Gain (dB) that brings the asset's sound to the channel's loudness target; absent: none. */
   gainDb?: number;
+  /** The asset's certification ("TV-PG"), for the rating bug; absent: unrated. */
+  rating?: string;
 }
 
 /** One guide entry: a program slot (breaks included) or a gap. */

@@ -11,12 +11,13 @@ export const fileSource = (p: string, extra: Partial<Extract<SegmentSource, { ty
   ...extra,
 });
 
-/** A program segment titled after its event id. */
-export const segment = (eventId: string, startMs: number, endMs: number, source: SegmentSource): PlayoutSegment => ({
+/** A program segment (unless told otherwise) titled after its event id. */
+export const segment = (eventId: string, startMs: number, endMs: number, source: SegmentSource, extra: Partial<PlayoutSegment> = {}): PlayoutSegment => ({
   eventId,
   kind: 'program',
   title: eventId,
   startMs,
   endMs,
   source,
+  ...extra,
 });

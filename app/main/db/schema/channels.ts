@@ -26,5 +26,7 @@ export const channels = sqliteTable('channels', {
   language: text('language'),
   /** The channel's output profile from the station file (JSON OutputSpec); null = the station's default. */
   outputProfile: text('output_profile'),
+  /** On-screen branding from the station file (JSON BrandingDoc, station's merged with the channel's); null = none. */
+  branding: text('branding'),
   createdAtMs: integer('created_at_ms').notNull(),
 });

@@ -214,14 +214,15 @@ describe('AssetProducer (real ffmpeg)', () => {
     await onScreen(T)(T + 2900);
     const late = h.producer.stats()!.lateFrames;
     await h.producer.stop();
-    const nums = await readFrameNumbers(h.bytes());
+    // Segment c ends at frame 90; the output may have written a little past it (black).
+    const nums = (await readFrameNumbers(h.bytes())).slice(0, 90);
     // What counting says frame i shows: a from its frame 30, b from 1000 at frame 31, c from 60 at frame 60.
     const want = (i: number) => (i < 31 ? 30 + i : i < 60 ? 1000 + i - 31 : 60 + i - 60);
     // A frame may differ only by holding the previous picture, and only if the output counted it late (a busy machine).
     const wrong = nums.map((n, i) => ({ i, n, want: want(i) })).filter((x) => x.n !== x.want && !(x.i > 0 && x.n === nums[x.i - 1]));
     const holds = nums.filter((n, i) => n !== want(i) && i > 0 && n === nums[i - 1]).length;
     console.info(`[measure] sub-frame boundaries: ${nums.length} frames, ${wrong.length} wrong, ${holds} held (${late} counted late); runs ${JSON.stringify(runs(nums))}`);
-    expect(nums.length).toBeGreaterThan(80);
+    expect(nums.length).toBeGreaterThanOrEqual(85);
     expect(wrong).toEqual([]);
     expect(holds).toBeLessThanOrEqual(late);
   });

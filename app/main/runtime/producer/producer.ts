@@ -26,6 +26,22 @@ export type SegmentSource =
   /** Pictures and sound RetroVue draws itself (alert cards, bars, the guide). */
   | { type: 'generated'; spec: GeneratorSpec };
 
+export type OverlayCorner = 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
+
+/**
+ * Branding drawn over a segment's pictures (the ChannelManager decides them; producers
+ * pass them through; the engine composes them). Times are ms from the segment's start.
+ */
+export type SegmentOverlay =
+  /** The channel's logo bug, for the whole segment. */
+  | { kind: 'logo'; image: string; corner: OverlayCorner; opacity: number; heightPct: number; marginPct: number }
+  /** The programme's rating ("TV-PG") in a corner. */
+  | { kind: 'rating'; text: string; corner: OverlayCorner; fromMs: number; untilMs: number }
+  /** A lower third ("Next: Night Detective at 8:30"). */
+  | { kind: 'lower-third'; text: string; fromMs: number; untilMs: number }
+  /** A text crawl along the foot of the picture; `sinceMs` (station time) keeps its scroll continuous across segments. */
+  | { kind: 'crawl'; text: string; fromMs: number; untilMs: number; sinceMs: number };
+
 /** One item of a playout plan, placed at absolute station time. */
 export interface PlayoutSegment {
   /** Stable id of the playlog event this renders (for as-run and diagnostics). */
@@ -36,6 +52,8 @@ export interface PlayoutSegment {
   startMs: number;
   endMs: number;
   source: SegmentSource;
+  /** Branding over the pictures (file sources with video only). */
+  overlays?: SegmentOverlay[];
 }
 
 /** The operator's alert, as the EmergencyProducer renders it. */

@@ -26,6 +26,7 @@ export class EventMaker {
       hasAudio: asset?.hasAudio ?? false,
     };
     if (asset?.gainDb) ev.gainDb = asset.gainDb;
+    if (asset?.rating) ev.rating = asset.rating;
     return ev;
   }
 }

@@ -80,6 +80,7 @@ export function decodeDayEvents(channelNumber: number, blocks: BuiltBlock[], tex
       };
       if (card) ev.card = card;
       if (a?.gainDb) ev.gainDb = a.gainDb;
+      if (a?.rating) ev.rating = a.rating;
       events.push(ev);
       startMs += dur;
     }

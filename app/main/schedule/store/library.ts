@@ -74,6 +74,7 @@ export interface AssetInfo {
   hasVideo: boolean;
   hasAudio: boolean;
   gainDb?: number;
+  rating?: string;
 }
 
 /** Asset rows by id, as events need them; cached for one load. */
@@ -82,13 +83,13 @@ export function assetLookup(db: Db): (id: number) => AssetInfo {
   const q = stmt(
     db,
     `SELECT title, path, (video IS NOT NULL AND video <> 'null') AS hasVideo, (audio IS NOT NULL AND audio <> 'null') AS hasAudio,
-            loudness_lufs AS loudnessLufs, true_peak_dbtp AS truePeakDbtp FROM assets WHERE id = ?`,
+            loudness_lufs AS loudnessLufs, true_peak_dbtp AS truePeakDbtp, rating FROM assets WHERE id = ?`,
   );
   return (id) => {
     let a = cache.get(id);
     if (!a) {
-      const r = q.get(id) as { title: string; path: string; hasVideo: number; hasAudio: number; loudnessLufs: number | null; truePeakDbtp: number | null } | undefined;
-      a = r ? { title: r.title, path: r.path, hasVideo: Boolean(r.hasVideo), hasAudio: Boolean(r.hasAudio), ...gainOf(r) } : { title: `asset ${id}`, path: null, hasVideo: false, hasAudio: false };
+      const r = q.get(id) as { title: string; path: string; hasVideo: number; hasAudio: number; loudnessLufs: number | null; truePeakDbtp: number | null; rating: string | null } | undefined;
+      a = r ? { title: r.title, path: r.path, hasVideo: Boolean(r.hasVideo), hasAudio: Boolean(r.hasAudio), ...gainOf(r), ...(r.rating ? { rating: r.rating } : {}) } : { title: `asset ${id}`, path: null, hasVideo: false, hasAudio: false };
       cache.set(id, a);
     }
     return a;
