@@ -61,6 +61,9 @@ export function toCsv(entries: AsRunEntryDto[]): string {
   return [CSV_COLUMNS.join(','), ...entries.map((e) => CSV_COLUMNS.map((k) => csvCell(e[k])).join(','))].join('\r\n') + '\r\n';
 }
 
+/** One frame at the slowest rate a channel can have (23.976 fps). */
+const MIN_AIRABLE_MS = 1001 / 24;
+
 /**
  * Planned vs aired for one channel's day. Only time on the air counts: a channel nobody
  * watched aired nothing and missed nothing. `planned` is the playlog over the day.
@@ -91,10 +94,12 @@ export function discrepancyReport(rows: AsRunRow[], planned: PlaylogEvent[], c: 
   for (const e of planned) {
     const during = onAirOf(e.startMs, e.endMs);
     if (during <= 0) continue;
+    // Less than a frame of it fell inside the time on air: it could not have reached the screen.
+    const missable = during >= MIN_AIRABLE_MS;
     const k = kind(e.kind);
     k.plannedCount++;
     k.plannedMs += during;
-    if (!airedIds.has(e.id) && !entries.some((r) => r.eventId === e.id)) {
+    if (missable && !airedIds.has(e.id) && !entries.some((r) => r.eventId === e.id)) {
       missed.push({ eventId: e.id, title: e.title, kind: e.kind, plannedStart: toIsoInZone(e.startMs, c.timezone), plannedEnd: toIsoInZone(e.endMs, c.timezone) });
     }
   }

@@ -390,12 +390,16 @@ export class ChannelOutput extends EventEmitter {
       this.relay.markDiscontinuity();
       this.restarting = false;
       this.countProcesses();
-      void next.firstBytes.then(() => {
-        // Healthy again once it has run a while without crashing.
-        void this.clock.sleep(this.policy.healthyAfterMs).then(() => {
-          if (this.sink === next && next.accepting) this.setCondition('encoder', null);
-        });
-      });
+      next.firstBytes.then(
+        () => {
+          // Healthy again once it has run a while without crashing.
+          void this.clock.sleep(this.policy.healthyAfterMs).then(() => {
+            if (this.sink === next && next.accepting) this.setCondition('encoder', null);
+          });
+        },
+        // One that dies before its first bytes is handled by its exit (the next restart or the end).
+        () => {},
+      );
     });
   }
 
