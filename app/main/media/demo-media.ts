@@ -22,14 +22,73 @@ export interface DemoItem {
   chapters?: number[];
   /** Container tags, read back by the scan into the guide (description, genre, date). */
   tags?: Record<string, string>;
+  /** A Kodi NFO written beside the file (episode or movie details, with the rating). */
+  nfo?: string;
 }
+
+/** The demo's shows as Kodi describes them: tvshow.nfo in each show's folder. */
+export interface DemoShow {
+  folder: string;
+  title: string;
+  plot: string;
+  genres: string[];
+  rating: string;
+  premiered: string;
+}
+
+const xml = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+function showNfo(s: DemoShow): string {
+  return ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>', '<tvshow>', `  <title>${xml(s.title)}</title>`, `  <plot>${xml(s.plot)}</plot>`,
+    ...s.genres.map((g) => `  <genre>${xml(g)}</genre>`), `  <mpaa>${xml(s.rating)}</mpaa>`, `  <premiered>${s.premiered}</premiered>`, '</tvshow>', ''].join('\n');
+}
+
+function episodeNfo(show: string, season: number, episode: number, title: string, plot: string, aired: string): string {
+  return ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>', '<episodedetails>', `  <title>${xml(title)}</title>`, `  <showtitle>${xml(show)}</showtitle>`,
+    `  <season>${season}</season>`, `  <episode>${episode}</episode>`, `  <plot>${xml(plot)}</plot>`, `  <aired>${aired}</aired>`, '</episodedetails>', ''].join('\n');
+}
+
+function movieNfo(title: string, plot: string, year: number, genres: string[], rating: string): string {
+  return ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>', '<movie>', `  <title>${xml(title)}</title>`, `  <plot>${xml(plot)}</plot>`, `  <year>${year}</year>`,
+    ...genres.map((g) => `  <genre>${xml(g)}</genre>`), `  <mpaa>${xml(rating)}</mpaa>`, '</movie>', ''].join('\n');
+}
+
+export const DEMO_SHOWS: DemoShow[] = [
+  { folder: 'Space Patrol', title: 'Space Patrol', plot: 'The crew of the starship Meridian keeps the spaceways safe.', genres: ['Science Fiction', 'Adventure'], rating: 'TV-PG', premiered: '1962-09-14' },
+  { folder: 'Kitchen Heroes', title: 'Kitchen Heroes', plot: 'Two neighbours, one kitchen and a deadline.', genres: ['Cooking', 'Reality'], rating: 'TV-G', premiered: '1978-01-09' },
+  { folder: 'Saturday Toons', title: 'Saturday Toons', plot: 'Cartoons for Saturday morning.', genres: ['Animation', 'Kids'], rating: 'TV-Y7', premiered: '1981-09-12' },
+  { folder: 'Night Detective', title: 'Night Detective', plot: 'A private eye works the city after dark.', genres: ['Crime', 'Drama'], rating: 'TV-14', premiered: '1974-10-02' },
+];
+
+/** Episode names and plots, by show folder (in episode order). */
+const EPISODES: Record<string, Array<[string, string]>> = {
+  'Space Patrol': [
+    ["The Comet's Tail", 'A comet on a collision course hides a stowaway.'],
+    ['Dark Side of Io', 'A distress call leads the Meridian into a trap.'],
+    ['Meridian Adrift', 'With the engines dead, the crew has one day of air.'],
+  ],
+  'Kitchen Heroes': [
+    ['Soufflé Panic', 'The oven breaks an hour before the dinner party.'],
+    ['The Great Bake-Off', 'A neighbourhood contest, and a cake that will not rise.'],
+  ],
+  'Saturday Toons': [
+    ['Rocket Pup', 'A puppy finds a rocket in the backyard.'],
+    ['Rocket Pup Returns', 'Rocket Pup visits the moon and makes a friend.'],
+    ['Pup vs. the Robots', 'Toy robots come alive, and only Pup can stop them.'],
+  ],
+  'Night Detective': [['The Neon Alibi', 'A singer swears she was on stage when the safe was cracked.']],
+};
 
 const min = 60;
 
 function episodes(series: string, folder: string, color: string, runtimes: number[], baseTone: number, withChapters: boolean, tags: Record<string, string> = {}): DemoItem[] {
   return runtimes.map((secs, i) => {
     const ep = `S01E${String(i + 1).padStart(2, '0')}`;
+    const [name, plot] = EPISODES[folder]?.[i] ?? [`Episode ${i + 1}`, tags.description ?? ''];
+    const premiered = DEMO_SHOWS.find((s) => s.folder === folder)?.premiered ?? '1970-01-01';
+    const aired = `${premiered.slice(0, 4)}-${String(9 + Math.floor(i / 4)).padStart(2, '0')}-${String(1 + 7 * (i % 4)).padStart(2, '0')}`;
     return {
+      nfo: episodeNfo(series, 1, i + 1, name, plot, aired),
       relPath: `shows/${folder}/${folder.replace(/ /g, '.')}.${ep}.mp4`,
       title: series,
       subtitle: `Season 1 · Episode ${i + 1}`,
@@ -51,10 +110,12 @@ export const DEMO_LIBRARY: DemoItem[] = [
   {
     relPath: 'movies/The.Long.Night.mp4', title: 'The Long Night', subtitle: 'Feature presentation', seconds: 100 * min, color: '0x111111', toneHz: 196, chapters: [25 * min, 50 * min, 75 * min],
     tags: { genre: 'Drama; Thriller', description: 'A storm cuts the town off, and the night will not end.', date: '1987' },
+    nfo: movieNfo('The Long Night', 'A storm cuts the town off, and the night will not end.', 1987, ['Drama', 'Thriller'], 'PG-13'),
   },
   {
     relPath: 'movies/Robot.Summer.mp4', title: 'Robot Summer', subtitle: 'Feature presentation', seconds: 75 * min, color: '0x4b1b1b', toneHz: 220, chapters: [25 * min, 50 * min],
     tags: { genre: 'Science fiction; Family', description: 'A boy and a junkyard robot spend one summer saving the fair.', date: '1984' },
+    nfo: movieNfo('Robot Summer', 'A boy and a junkyard robot spend one summer saving the fair.', 1984, ['Science Fiction', 'Family'], 'PG'),
   },
   ...[
     ['Fizzy Cola', '0xc0392b', 30], ['Sunny Flakes', '0xd4ac0d', 30], ['Turbo Wax', '0x2e86c1', 15], ['Moon Shoes', '0x8e44ad', 30],
@@ -73,6 +134,12 @@ export const DEMO_LIBRARY: DemoItem[] = [
 ];
 
 const BASE_SECONDS = 20;
+
+function writeIfMissing(file: string, text: string): void {
+  if (existsSync(file)) return;
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
 
 export function demoFontFile(): string | null {
   return resourcesDir('fonts/DejaVuSans-Bold.ttf');
@@ -111,6 +178,11 @@ export async function generateDemoMedia(dir: string, opts: DemoMediaOptions = {}
   const items = opts.items ?? DEMO_LIBRARY;
   let done = 0;
   let next = 0;
+  // Kodi NFOs beside the media: the scan reads titles, plots, genres and ratings from them.
+  if (!opts.items) {
+    for (const show of DEMO_SHOWS) writeIfMissing(path.join(dir, 'shows', show.folder, 'tvshow.nfo'), showNfo(show));
+  }
+  for (const item of items) if (item.nfo) writeIfMissing(path.join(dir, item.relPath.replace(/\.[^.]+$/, '.nfo')), item.nfo);
   const makeOne = async (item: DemoItem): Promise<void> => {
     const out = path.join(dir, item.relPath);
     if (!existsSync(out)) {
