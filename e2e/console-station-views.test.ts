@@ -12,7 +12,8 @@ import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SystemClock } from '../app/main/clock/master-clock.ts';
 import { startHeadlessStation, type RunningStation } from '../app/main/headless.ts';
-import { makeCorruptFile, makeFrameNumberedClip } from '../app/main/media/test-media.ts';
+import { resolveFfmpegBinaries } from '../app/main/media/ffmpeg-binaries.ts';
+import { makeCorruptFile, makeFrameNumberedClip, runBinary } from '../app/main/media/test-media.ts';
 import { DEFAULT_PROFILE } from '../app/main/runtime/producer/output-profile.ts';
 import { openStation } from '../app/main/station.ts';
 import { watchStream } from '../app/main/test-support/watch-stream.ts';
@@ -100,5 +101,38 @@ describe('library and as-run views against the real headless station', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('on-air');
     await screenshot(page, 'asrun-real-1280x720.png');
+  });
+
+  it('crawl: the console runs a crawl on the air without breaking the stream; the viewer sees the band; stopping it is a click', async () => {
+    await page.locator('[data-testid="tab-multiview"]').click();
+    await page.locator('[data-testid="crawl-input"]').waitFor({ timeout: 10_000 });
+    expect(await page.locator('[data-testid="crawl-state"]').textContent()).toBe('OFF');
+    const watching = watchStream(`${station.url}/iptv/channel/1.ts`, 7000);
+    await clock.sleep(2000);
+    await page.locator('[data-testid="crawl-input"]').fill('Closings: "all" schools [county]; 100% %{pts}');
+    await page.locator('[data-testid="crawl-start"]').click();
+    await expect.poll(() => page.locator('[data-testid="crawl-state"]').textContent(), { timeout: 5000 }).toBe('ON AIR');
+    expect(await page.locator('[data-testid="crawl-text"]').textContent()).toContain('Closings: "all" schools [county]; 100% %{pts}');
+    expect(station.director.crawl()?.text).toBe('Closings: "all" schools [county]; 100% %{pts}');
+    const watched = await watching;
+    expect(watched.status).toBe(200);
+    // One unbroken stream: every frame in order; the foot of the picture turns dark once the crawl is on.
+    const W = 320;
+    const H = 180;
+    const r = await runBinary(resolveFfmpegBinaries().ffmpeg, ['-hide_banner', '-loglevel', 'error', '-i', 'pipe:0', '-map', '0:v:0', '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1'], watched.body);
+    const frames = Math.floor(r.stdout.length / (W * H));
+    const foot = (i: number) => {
+      const v: number[] = [];
+      for (let y = H - 16; y < H - 4; y++) for (let x = 0; x < W; x += 4) v.push(r.stdout[i * W * H + y * W + x]!);
+      return v.sort((a, b) => a - b)[v.length >> 1]!;
+    };
+    console.info(`[measure] crawl from the console: ${frames} frames; foot of the picture ${foot(10)} before, ${foot(frames - 5)} after`);
+    expect(frames).toBeGreaterThan(120);
+    expect(foot(10)).toBeGreaterThan(100);
+    expect(foot(frames - 5)).toBeLessThan(70);
+    await screenshot(page, 'crawl-real-1280x720.png');
+    await page.locator('[data-testid="crawl-stop"]').click();
+    await expect.poll(() => page.locator('[data-testid="crawl-state"]').textContent(), { timeout: 5000 }).toBe('OFF');
+    expect(station.director.crawl()).toBeNull();
   });
 });

@@ -136,6 +136,31 @@ describe('control routes over HTTP', () => {
     expect((await director()).mode).toBe('normal');
   });
 
+  it('crawl: needs the token, refuses bad bodies naming the field, reaches only the channels asked, and stops', async () => {
+    const del = (headers: Record<string, string> = {}) => fetch(`${base}/api/crawl`, { method: 'DELETE', headers });
+    expect((await post('/api/crawl', { text: 'x' })).status).toBe(401);
+    expect((await del()).status).toBe(401);
+    expect([...fakes.values()].every((f) => f.crawls.length === 0)).toBe(true);
+    for (const [body, field] of [[{ text: '' }, 'text'], [{ text: 'a', minutes: 0 }, 'minutes'], [{ text: 'a', channels: [9] }, 'channels'], [{ text: 'a', color: 'red' }, 'color'], [{ text: 'x'.repeat(501) }, 'text']] as const) {
+      const res = await post('/api/crawl', body, auth());
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toContain(field);
+    }
+    const res = await post('/api/crawl', { text: 'School closings: "all" [county]', minutes: 30, channels: [2, 3] }, auth());
+    expect(res.status).toBe(200);
+    const { crawl } = (await res.json()) as { crawl: { text: string; channels: number[]; until: string } };
+    expect(crawl).toMatchObject({ text: 'School closings: "all" [county]', channels: [2, 3] });
+    expect(Date.parse(crawl.until) - station.clock.nowMs()).toBeGreaterThan(29 * 60_000);
+    expect(fakes.get(1)!.crawls).toEqual([]);
+    expect(fakes.get(2)!.crawls.at(-1)?.text).toBe('School closings: "all" [county]');
+    expect(((await (await fetch(`${base}/api/crawl`)).json()) as { crawl: unknown }).crawl).toMatchObject({ channels: [2, 3] });
+    expect((await del(auth())).status).toBe(200);
+    expect(fakes.get(2)!.crawls.at(-1)).toBeNull();
+    expect(fakes.get(3)!.crawls.at(-1)).toBeNull();
+    expect(fakes.get(1)!.crawls).toEqual([]);
+    expect(((await (await fetch(`${base}/api/crawl`)).json()) as { crawl: unknown }).crawl).toBeNull();
+  });
+
   it('restarts a channel with the token; 404 for an unknown one', async () => {
     const res = await post('/api/channels/2/restart', {}, auth());
     expect(res.status).toBe(200);

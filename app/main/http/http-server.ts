@@ -143,7 +143,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
       // Reading is open to web players on other origins; a preflight for anything else is answered
       // without Access-Control-Allow-*, so browsers refuse cross-site control requests.
       const asked = String(req.headers['access-control-request-method'] ?? '').toUpperCase();
-      reply.code(204).header('Allow', 'GET, HEAD, POST').header('Cache-Control', 'no-store');
+      reply.code(204).header('Allow', 'GET, HEAD, POST, DELETE').header('Cache-Control', 'no-store');
       if (asked === 'GET' || asked === 'HEAD') {
         reply.headers({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'GET, HEAD', 'Access-Control-Allow-Headers': 'Range, Accept, Accept-Encoding', 'Access-Control-Max-Age': '600' });
       }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock/master-clock.ts';
 import { silentLogger } from '../logger.ts';
@@ -276,5 +277,38 @@ describe('ChannelManager', () => {
     });
     await expect(empty.tuneIn()).rejects.toThrow(/nothing is scheduled/);
     expect(playout.outputs).toHaveLength(0);
+  });
+
+  it('puts the channel\'s branding into the plan: logo and rating on programmes, "next" from the schedule, an operator crawl as a cut', async () => {
+    const logo = path.resolve(import.meta.dirname, '../../../resources/branding/logo-bug.png');
+    const clock = new ManualClock(T0 + 5 * 60_000);
+    const playout = recordingPlayout(clock);
+    const rated: ScheduleReader = {
+      ...schedule,
+      playlog: (n, from, until) => schedule.playlog(n, from, until).map((e) => ({ ...e, rating: 'TV-PG' })),
+    };
+    const cm = new ChannelManager({
+      channel: { uuid: 'u', number: 1, name: 'One', timezone: 'UTC', enabled: true, branding: JSON.stringify({ logo: {}, nextUp: { seconds: 10, beforeEnd: 20 } }) },
+      clock, schedule: rated, profile: PROFILE, playout, logger: silentLogger(), lingerMs: 0, defaultLogo: logo,
+    });
+    const s = await cm.tuneIn('v');
+    const plan = playout.producers[0]!.plan!;
+    const seg = plan.kind === 'asset' ? plan.segments[0]! : null;
+    expect(seg?.eventId).toBe('e0');
+    expect(seg?.overlays).toEqual([
+      { kind: 'logo', image: logo, corner: 'top-right', opacity: 0.7, heightPct: 12, marginPct: 4 },
+      { kind: 'rating', text: 'TV-PG', corner: 'top-left', fromMs: 0, untilMs: 10_000 },
+      // Each event is a whole programme here: "next" names the following one, at its start.
+      { kind: 'lower-third', text: 'Next: Show 1 at 12:10', fromMs: 570_000, untilMs: 580_000 },
+    ]);
+    await cm.setCrawl({ id: 'c1', text: 'Snow day', sinceMs: clock.nowMs(), untilMs: null });
+    expect(playout.producers).toHaveLength(2);
+    const cut = playout.producers[1]!.plan!;
+    expect(cut.kind === 'asset' && cut.segments[0]!.overlays!.find((o) => o.kind === 'crawl')).toMatchObject({ kind: 'crawl', text: 'Snow day', sinceMs: clock.nowMs() });
+    expect(playout.outputs, 'a cut, not a new encoder').toHaveLength(1);
+    await cm.setCrawl({ id: 'c1', text: 'Snow day', sinceMs: clock.nowMs(), untilMs: null });
+    expect(playout.producers, 'the same crawl again changes nothing').toHaveLength(2);
+    cm.tuneOut(s.id);
+    await cm.shutdown();
   });
 });

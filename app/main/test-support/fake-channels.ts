@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { ModeSpec } from '../../shared/types.ts';
 import { ManualClock, type MasterClock } from '../clock/master-clock.ts';
 import { silentLogger } from '../logger.ts';
-import type { ChannelIdentity, ChannelManagerEvents, ChannelManagerOptions, ChannelRuntimeStatus, PlayoutFactory } from '../runtime/channel-manager.ts';
+import type { ChannelIdentity, ChannelManagerEvents, ChannelManagerOptions, ChannelRuntimeStatus, OperatorCrawl, PlayoutFactory } from '../runtime/channel-manager.ts';
 import type { DirectorStore } from '../runtime/director-store.ts';
 import { DEFAULT_PROFILE } from '../runtime/producer/output-profile.ts';
 import { ProgramDirector, type DirectedChannel } from '../runtime/program-director.ts';
@@ -34,6 +34,13 @@ export class FakeChannel extends EventEmitter<ChannelManagerEvents> implements D
   get channel(): Readonly<ChannelIdentity> {
     return this.identity;
   }
+  /** Every crawl setCrawl was given (null: stopped), in order. */
+  readonly crawls: (OperatorCrawl | null)[] = [];
+
+  async setCrawl(crawl: OperatorCrawl | null): Promise<void> {
+    this.crawls.push(crawl ? { ...crawl } : null);
+  }
+
   async setMode(spec: ModeSpec): Promise<void> {
     this.calls.push({ ...spec });
     await this.gate;

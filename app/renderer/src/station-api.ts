@@ -41,10 +41,23 @@ export interface ControlAnswer<T> {
 }
 
 /** POST a control request with the token; returns the status and body whatever they are. */
-export async function postControl<T>(apiBase: string, path: string, token: string | null, payload: unknown): Promise<ControlAnswer<T>> {
+export function postControl<T>(apiBase: string, path: string, token: string | null, payload: unknown): Promise<ControlAnswer<T>> {
+  return sendControl<T>('POST', apiBase, path, token, payload);
+}
+
+/** DELETE with the token (ending something: the crawl). */
+export function deleteControl<T>(apiBase: string, path: string, token: string | null): Promise<ControlAnswer<T>> {
+  return sendControl<T>('DELETE', apiBase, path, token, undefined);
+}
+
+async function sendControl<T>(method: 'POST' | 'DELETE', apiBase: string, path: string, token: string | null, payload: unknown): Promise<ControlAnswer<T>> {
   let res: Response;
   try {
-    res = await fetch(`${apiBase}${path}`, { method: 'POST', cache: 'no-store', headers: controlHeaders(token), body: JSON.stringify(payload ?? {}) });
+    const body = method === 'POST' ? JSON.stringify(payload ?? {}) : undefined;
+    const headers = controlHeaders(token);
+    // Fastify refuses an empty body that says it is JSON.
+    if (!body) delete headers['content-type'];
+    res = await fetch(`${apiBase}${path}`, { method, cache: 'no-store', headers, body });
   } catch (err) {
     throw new StationError(`Cannot reach the station at ${apiBase}; nothing was changed.`, err instanceof Error ? err.message : String(err));
   }

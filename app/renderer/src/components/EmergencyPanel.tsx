@@ -3,6 +3,7 @@ import type { EmergencyStyle, ModeRequest } from '../../../shared/types.ts';
 import { useDirector } from '../director-store.ts';
 import { useConsole } from '../store.ts';
 import { ControlAccess } from './ControlAccess.tsx';
+import { CrawlPanel } from './CrawlPanel.tsx';
 import { SwitchOutcome } from './SwitchOutcome.tsx';
 
 const MAX_MESSAGE = 500;
@@ -144,6 +145,7 @@ export function EmergencyPanel() {
           ))}
         </div>
       </section>
+      <CrawlPanel />
     </aside>
   );
 }
