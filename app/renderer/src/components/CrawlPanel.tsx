@@ -30,7 +30,7 @@ export function CrawlPanel() {
       <div className="eas__body">
         {crawl ? (
           <>
-            <p className="eas__live" data-testid="crawl-text">“{crawl.text}”</p>
+            <p className="crawl__live" data-testid="crawl-text">“{crawl.text}”</p>
             <p className="panel__hint">
               {crawl.channels ? `Channels ${crawl.channels.join(', ')}` : 'Every channel'}
               {crawl.until ? ` · until ${new Date(crawl.until).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}` : ' · until stopped'}
