@@ -85,6 +85,7 @@ export async function run(): Promise<void> {
       }
       const hour = await measurePcm(Buffer.concat(parts));
       const measured = items.filter((i) => Number.isFinite(i.lufs));
+      if (measured.length === 0) throw new Error('no item of the hour could be measured; is ffmpeg working?');
       const lo = measured.reduce((a, b) => (b.lufs < a.lufs ? b : a));
       const hi = measured.reduce((a, b) => (b.lufs > a.lufs ? b : a));
       console.log(`${levelled ? 'levelled (as aired)' : 'without level gain'}: ${events.length} events over ${(events.reduce((s, e) => s + e.durationMs, 0) / 60_000).toFixed(0)} min; hour integrated ${fmt(hour.integrated)} LUFS, loudness range ${fmt(hour.range)} LU; items ${fmt(lo.lufs)} (${lo.kind} ${lo.title}) … ${fmt(hi.lufs)} LUFS (${hi.kind} ${hi.title}): spread ${fmt(hi.lufs - lo.lufs)} LU over ${measured.length} items [${((clock.monotonicMs() - t) / 1000).toFixed(1)} s]`);

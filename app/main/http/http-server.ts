@@ -207,16 +207,18 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
     const b = crawlBody.safeParse(req.body);
     if (!b.success) return fail(reply, 400, describeIssues('body', b.error), 'Send JSON such as {"text":"School closings: …","minutes":30,"channels":[1]}.');
     try {
-      return { crawl: await director.setCrawl(b.data, requester(req)) };
+      const r = await director.setCrawl(b.data, requester(req));
+      // 409: a channel on air could not cut to the crawl (it airs what it had); the body says which.
+      return reply.code(r.refused.length ? 409 : 200).send(r);
     } catch (err) {
       if (err instanceof ModeRequestError) return fail(reply, 400, `body '${err.field}': ${err.message}`);
       throw err;
     }
   });
 
-  app.delete('/api/crawl', async (req) => {
-    await director.setCrawl(null, requester(req));
-    return { crawl: null };
+  app.delete('/api/crawl', async (req, reply) => {
+    const r = await director.setCrawl(null, requester(req));
+    return reply.code(r.refused.length ? 409 : 200).send(r);
   });
 
   app.post('/api/channels/:number/restart', async (req, reply) => {

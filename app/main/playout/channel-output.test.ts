@@ -292,7 +292,9 @@ describe('ChannelOutput airing an AssetProducer', () => {
     expect(engine.stats().lagMs).toBeLessThan(0); // still ahead of real time
     const chunks: Buffer[] = [];
     engine.output.on('data', (c: Buffer) => chunks.push(c));
+    const lateBefore = engine.stats().lateFrames;
     await clock.sleep(1000);
+    const late = engine.stats().lateFrames - lateBefore;
     await engine.stop();
     for (const pid of pids) expect(existsSync(`/proc/${pid}`)).toBe(false);
     const got = Buffer.concat(chunks);
@@ -303,6 +305,10 @@ describe('ChannelOutput airing an AssetProducer', () => {
     expect(nums.length).toBeGreaterThan(20);
     // Pictures right after the cut may be damaged until the next keyframe; after it, all is clean.
     const tail = nums.slice(-15);
-    expect(tail.every((n, i) => n !== null && (i === 0 || n === tail[i - 1]! + 1))).toBe(true);
+    expect(tail.every((n) => n !== null), JSON.stringify(tail)).toBe(true);
+    // In order; a busy machine may hold a picture (and drop the late one), only as often as it counts late frames.
+    const steps = tail.slice(1).map((n, i) => n! - tail[i]!);
+    expect(steps.every((d) => d >= 0), JSON.stringify(tail)).toBe(true);
+    expect(steps.filter((d) => d !== 1).length, `${JSON.stringify(tail)}, ${late} late`).toBeLessThanOrEqual(2 * late);
   });
 });

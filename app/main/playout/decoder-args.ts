@@ -95,7 +95,8 @@ export function buildDecoderArgs(profile: OutputProfile, input: DecoderArgsInput
   args.push('-i', input.path);
   // One picture; overlay repeats it for every frame of the programme.
   const logo = input.video ? input.logo : undefined;
-  if (logo) args.push('-i', logo.image);
+  // One still image, its name taken literally (no %d sequence or glob).
+  if (logo) args.push('-f', 'image2', '-pattern_type', 'none', '-i', logo.image);
   // One frame of slack so the engine trims rather than pads at the segment's end.
   const frameMs = (1000 * profile.fpsDen) / profile.fpsNum;
   if (input.video) {

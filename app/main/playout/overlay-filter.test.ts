@@ -47,7 +47,7 @@ describe('overlay filters (golden)', () => {
     const args = buildDecoderArgs(P, { path: '/m/show.mp4', seekMs: 0, frames: 30, samples: 48_000, video: true, audio: true, overlay: r.chain!, logo: r.logo! });
     for (const a of args) expect(a).not.toContain('news');
     const i = args.indexOf('-filter_complex');
-    expect(args.slice(0, i)).toEqual(['-hide_banner', '-nostdin', '-loglevel', 'warning', '-i', '/m/show.mp4', '-i', '/srv/brand/logo [1].png']);
+    expect(args.slice(0, i)).toEqual(['-hide_banner', '-nostdin', '-loglevel', 'warning', '-i', '/m/show.mp4', '-f', 'image2', '-pattern_type', 'none', '-i', '/srv/brand/logo [1].png']);
     const graph = args[i + 1]!.split(';');
     expect(graph[0]).toMatch(/^\[0:v:0\]fps=fps=30\/1:start_time=0,.*\[base\]$/);
     expect(graph[1]).toBe('[1:v:0]scale=-2:44,format=rgba,colorchannelmixer=aa=0.70[logo]');

@@ -66,6 +66,8 @@ interface Slot {
   textFiles: TextFile[];
   /** Branding is left off: a decoder with it failed before its first frame (a bad logo must not take the programme off). */
   plain: boolean;
+  /** The current decoder draws branding. */
+  branded: boolean;
 }
 
 let players = 0;
@@ -84,6 +86,8 @@ export class SegmentPlayer implements FrameSource {
   private stopped = false;
   private readonly opts: Required<Pick<SegmentPlayerOptions, 'prerollMs' | 'minPrerollMs' | 'decoderRestarts' | 'lowWaterMs'>> & SegmentPlayerOptions;
   private readonly fontFile: string | null;
+  /** A decoder failed with branding and ran without it: the branding itself is bad, so later slots go without it. */
+  private brandingBroken = false;
   /** Counters the output adds to its own. */
   readonly counters = { lateFrames: 0, paddedFrames: 0, underrunFrames: 0, decodersSpawned: 0, decoderRestarts: 0 };
 
@@ -218,7 +222,7 @@ export class SegmentPlayer implements FrameSource {
       const prevEnd = this.slots.length ? this.slots[this.slots.length - 1]!.end : this.fromFrame;
       const first = Math.max(range.first, prevEnd, this.fromFrame);
       if (range.end <= first) continue;
-      this.slots.push({ seg, origin: range.first, first, end: range.end, decoder: null, decoderStarted: false, fault: null, restarts: 0, lastFrame: null, lateFrames: 0, aired: false, still: false, decoderFrom: { frame: 0, audio: 0 }, textFiles: [], plain: false });
+      this.slots.push({ seg, origin: range.first, first, end: range.end, decoder: null, decoderStarted: false, fault: null, restarts: 0, lastFrame: null, lateFrames: 0, aired: false, still: false, decoderFrom: { frame: 0, audio: 0 }, textFiles: [], plain: false, branded: false });
       this.queuedUntil = Math.max(this.queuedUntil, seg.endMs);
     }
   }
@@ -293,6 +297,7 @@ export class SegmentPlayer implements FrameSource {
       // mid-segment lands on the frame that counting says.
       const seekMs = src.inPointMs + tl.frameOffsetMs(from - slot.origin);
       const brand = src.hasVideo ? this.branding(slot, from) : null;
+      slot.branded = !!brand && (!!brand.logo || !!brand.chain);
       const drawn = [brand?.chain, overlay].filter((f): f is string => !!f).join(',') || undefined;
       decoder = new SegmentDecoder({
         ...common,
@@ -327,10 +332,10 @@ export class SegmentPlayer implements FrameSource {
       return;
     }
     slot.decoder = null;
-    if (!delivered && !slot.plain && !slot.fault && slot.seg.overlays?.length) {
-      // The branding (a logo file gone bad) may be what failed: the programme airs without it.
+    if (!delivered && slot.branded && !slot.plain && !slot.fault) {
+      // The branding (a logo file gone bad) may be what failed: try the programme without it.
       slot.plain = true;
-      ctx.condition(`slot:${this.uid}:${slot.seg.eventId}`, `${slot.seg.title}: could not draw the branding (${failure}); airing without it`, n);
+      ctx.log({ source: 'decoder', pid: d.pid ?? 0, text: `${slot.seg.title}: the decoder failed before its first frame with the branding (${failure}); trying without it` });
       this.startDecoder(slot, n);
       return;
     }
@@ -353,7 +358,7 @@ export class SegmentPlayer implements FrameSource {
   /** The slot's branding for a decoder whose first frame is output frame `from`. */
   private branding(slot: Slot, from: number): OverlayRender | null {
     const overlays = slot.seg.overlays;
-    if (!overlays?.length || slot.plain) return null;
+    if (!overlays?.length || slot.plain || this.brandingBroken) return null;
     const tl = this.ctx!.timeline;
     this.removeTextFiles(slot);
     return renderOverlays(this.ctx!.profile, overlays, {
@@ -412,6 +417,11 @@ export class SegmentPlayer implements FrameSource {
     } else if (d?.hasVideo && d.framesAvailable() > 0 && d.videoIndex === k) {
       video = d.takeFrame()!;
       slot.lastFrame = video;
+      if (slot.plain && !this.brandingBroken && slot.seg.overlays?.length) {
+        // It plays without the branding and did not with it: the branding is at fault.
+        this.brandingBroken = true;
+        ctx.condition(`branding:${this.uid}`, `the branding cannot be drawn (a bad logo image?); programmes air without it`, n);
+      }
     } else if (d && d.hasVideo && !d.videoEnded) {
       // Late decoder: hold the last picture; its own frame for this slot is dropped when it arrives.
       video = slot.lastFrame ?? ctx.lastVideo() ?? ctx.black;

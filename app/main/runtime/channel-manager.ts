@@ -28,11 +28,12 @@ import type { ScheduleReader } from './schedule-reader.ts';
 import type { ViewerSession } from './viewer-session.ts';
 import type { PlaylogEvent } from '../schedule/types.ts';
 import { resolveBranding, type Branding } from './branding/branding-spec.ts';
-import { brandSegments, crawlWindows, type CrawlWindow, type ProgrammeFacts } from './branding/overlay-plan.ts';
+import { brandSegments, crawlWindows, oneCrawlAtATime, type CrawlWindow, type ProgrammeFacts } from './branding/overlay-plan.ts';
 import type { PlayoutSegment } from './producer/producer.ts';
 
 /** How far ahead the next programme is looked for (a lower third names it). */
 const FACTS_HORIZON_MS = 3 * 3600_000;
+const FACTS_TTL_MS = 5 * 60_000;
 
 export type { ProducerKind };
 
@@ -551,11 +552,20 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
     if (events.length > 0) producer.enqueue(this.brand(events, segmentsFrom(events, queued), producer.kind === 'asset'));
   }
 
-  /** Start (or replace) the operator's crawl; null ends it. On air, a cut puts it on screen at once. */
+  /**
+   * Start (or replace) the operator's crawl; null ends it. On air, a cut puts it on screen at
+   * once; if that cut is refused the channel keeps what it had and this rejects.
+   */
   setCrawl(crawl: OperatorCrawl | null): Promise<void> {
     return this.serial(async () => {
+      const prev = this.crawl;
       this.crawl = crawl ? { ...crawl } : null;
-      await this.reconcileNow(false);
+      try {
+        await this.reconcileNow(true);
+      } catch (err) {
+        this.crawl = prev;
+        throw err;
+      }
     });
   }
 
@@ -565,7 +575,7 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
 
   private crawl: OperatorCrawl | null = null;
   private brandingCache: { key: string; branding: Branding | null } | null = null;
-  private readonly factsCache = new Map<string, ProgrammeFacts>();
+  private readonly factsCache = new Map<string, { facts: ProgrammeFacts; atMono: number }>();
 
   /** The channel's branding, resolved once per stored form (a bad one is logged and left off). */
   private branding(): Branding | null {
@@ -588,11 +598,12 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
     if (segments.length === 0 || (!branding && !this.crawl)) return segments;
     const from = segments[0]!.startMs;
     const to = segments[segments.length - 1]!.endMs;
-    const windows: CrawlWindow[] = [];
-    if (crawls) {
-      if (branding) windows.push(...crawlWindows(branding.crawls, this.channel.timezone, from, to));
-      if (this.crawl) windows.push({ text: this.crawl.text, startMs: this.crawl.sinceMs, endMs: this.crawl.untilMs ?? Number.MAX_SAFE_INTEGER });
-    }
+    const windows: CrawlWindow[] = crawls
+      ? oneCrawlAtATime(
+          branding ? crawlWindows(branding.crawls, this.channel.timezone, from, to) : [],
+          this.crawl ? { text: this.crawl.text, startMs: this.crawl.sinceMs, endMs: this.crawl.untilMs ?? Number.MAX_SAFE_INTEGER } : null,
+        )
+      : [];
     const byId = new Map(events.map((e) => [e.id, e]));
     return brandSegments(segments, branding, { timezone: this.channel.timezone, crawls: windows, facts: (seg) => this.programmeFacts(byId.get(seg.eventId)) });
   }
@@ -600,8 +611,12 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
   /** Rating, whether this is the programme's last part, and what is next: read from the schedule, kept per event. */
   private programmeFacts(ev: PlaylogEvent | undefined): ProgrammeFacts | null {
     if (!ev || ev.kind !== 'program') return null;
-    const cached = this.factsCache.get(ev.id);
-    if (cached) return cached;
+    // Keyed by what the event is, not only when: a rebuilt schedule reuses ids for new events.
+    const key = `${ev.id}:${ev.assetId}:${ev.inPointMs}:${ev.endMs}:${ev.rating ?? ''}`;
+    const now = this.opts.clock.monotonicMs();
+    const cached = this.factsCache.get(key);
+    // Kept a few minutes: what comes next can change when the schedule is rebuilt.
+    if (cached && now - cached.atMono < FACTS_TTL_MS) return cached.facts;
     const n = this.channel.number;
     const later = this.opts.schedule.playlog(n, ev.endMs, ev.endMs + FACTS_HORIZON_MS).find((e) => e.kind === 'program' && e.startMs >= ev.endMs);
     const samePart = !!later && later.assetId !== null && later.assetId === ev.assetId && later.inPointMs > ev.inPointMs;
@@ -613,7 +628,7 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
     }
     const facts: ProgrammeFacts = { rating: ev.rating ?? null, lastPart: !samePart, next };
     if (this.factsCache.size > 500) this.factsCache.clear();
-    this.factsCache.set(ev.id, facts);
+    this.factsCache.set(key, { facts, atMono: now });
     return facts;
   }
 

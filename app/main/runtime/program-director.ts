@@ -191,24 +191,33 @@ export class ProgramDirector {
    * Start a crawl on the channels asked (all by default), replacing any crawl that runs;
    * null stops it. Channels on air show it (or drop it) at once.
    */
-  async setCrawl(req: CrawlRequest | null, who: string): Promise<CrawlDto | null> {
+  async setCrawl(req: CrawlRequest | null, who: string): Promise<{ crawl: CrawlDto | null; refused: { number: number; error: string }[] }> {
     if (req) {
       const text = req.text.trim();
       if (!text) throw new ModeRequestError('text', 'a crawl needs some text');
       for (const n of req.channels ?? []) if (!this.slots.has(n)) throw new ModeRequestError('channels', `there is no channel ${n}`);
     }
     const now = this.opts.clock.nowMs();
-    const prev = this.crawlState;
+    // A crawl that has run its time is already off every screen: ending it needs no cut.
+    const prev = this.crawlState && (this.crawlState.crawl.untilMs === null || this.crawlState.crawl.untilMs > now) ? this.crawlState : null;
     this.crawlState = req
       ? { crawl: { id: `c${++this.crawlSeq}`, text: req.text.trim(), sinceMs: now, untilMs: req.minutes ? now + req.minutes * 60_000 : null }, channels: req.channels?.length ? [...new Set(req.channels)].sort((a, b) => a - b) : null, by: who }
       : null;
     this.opts.logger.info({ by: who, crawl: req ? { text: req.text, channels: req.channels ?? null, minutes: req.minutes ?? null } : null }, req ? 'crawl started' : 'crawl stopped');
     const on = (c: typeof prev, n: number) => !!c && (c.channels === null || c.channels.includes(n));
+    const next = this.crawlState;
+    const refused: { number: number; error: string }[] = [];
     await Promise.all([...this.slots].map(async ([n, s]) => {
-      if (!on(this.crawlState, n) && !on(prev, n)) return;
-      await s.manager.setCrawl?.(on(this.crawlState, n) ? this.crawlState!.crawl : null);
+      if (!on(next, n) && !on(prev, n)) return;
+      try {
+        await s.manager.setCrawl?.(on(next, n) ? next!.crawl : null);
+      } catch (err) {
+        // That channel keeps airing what it had; the answer says so.
+        refused.push({ number: n, error: (err as Error).message });
+        this.opts.logger.warn({ channel: n, err: (err as Error).message }, `channel ${n} could not ${next ? 'take' : 'drop'} the crawl`);
+      }
     }));
-    return this.crawl();
+    return { crawl: this.crawl(), refused: refused.sort((a, b) => a.number - b.number) };
   }
 
   private crawlState: { crawl: OperatorCrawl; channels: number[] | null; by: string } | null = null;

