@@ -222,7 +222,7 @@ describe.skipIf(!HAS_HEADLESS)(
         expect(state).toMatchObject({ mode: 'emergency', message: 'This is a test of the RetroVue emergency alert system.' });
         await screenshot(p, 'emergency-real-1280x720.png');
         await p.locator('[data-testid="release"]').click();
-        await p.locator('[data-testid="emergency-banner"]').waitFor({ state: 'detached', timeout: 15_000 });
+        await p.locator('[data-testid="emergency-banner"]').waitFor({ state: 'detached', timeout: 30_000 });
         for (const n of numbers) await expect.poll(() => p.locator(`[data-testid="tile-${n}"]`).getAttribute('data-tally'), { timeout: 5000 }).not.toBe('EMERGENCY');
         expect(((await (await fetch(`${station!.url}/api/director`)).json()) as { mode: string }).mode).toBe('normal');
       } finally {

@@ -173,7 +173,9 @@ export class ChannelOutput extends EventEmitter {
       firstFrameTimeoutMs: opts.firstFrameTimeoutMs ?? 4000,
       startTimeoutMs: opts.startTimeoutMs ?? 10_000,
       stallTimeoutMs: opts.stallTimeoutMs ?? 3000,
-      cutTimeoutMs: opts.cutTimeoutMs ?? 4000,
+      // The old producer airs until the new one is ready, so waiting costs nothing on air; a
+      // saturated machine can take seconds to start a decoder, and a refused RELEASE is worse.
+      cutTimeoutMs: opts.cutTimeoutMs ?? 8000,
       cutPrerollMs: opts.cutPrerollMs ?? 120,
       maxOutputBufferBytes: opts.maxOutputBufferBytes ?? 16 * 1024 * 1024,
     };
