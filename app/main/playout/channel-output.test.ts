@@ -226,7 +226,7 @@ describe('ChannelOutput airing an AssetProducer', () => {
     const clock = new SystemClock();
     const T = clock.nowMs();
     const ntsc = { ...PROFILE, fpsNum: 30_000, fpsDen: 1001 };
-    const { ts } = await runEngine(clock, ntsc, [seg('a', T, T + 1000, file(clip)), seg('b', T + 1000, T + 4000, file(clip, { inPointMs: 3000 }))], 2000);
+    const { ts, engine } = await runEngine(clock, ntsc, [seg('a', T, T + 1000, file(clip)), seg('b', T + 1000, T + 4000, file(clip, { inPointMs: 3000 }))], 2000);
     const pk = (await ffprobeJson(ts, ['-show_packets', '-show_entries', 'packet=codec_type,pts,duration'])) as {
       packets: { codec_type: string; pts: number; duration: number }[];
     };
@@ -238,14 +238,18 @@ describe('ChannelOutput airing an AssetProducer', () => {
     const aSpan = (ap.at(-1)!.pts - ap[0]!.pts) / 90_000;
     expect(Math.abs(vSpan - aSpan)).toBeLessThan(0.1);
     const nums = await readFrameNumbers(ts);
-    // 1 s at 29.97 = 29.97 frames → boundary at frame 30; b starts at file frame 90 (3 s at 30 fps source).
-    expect(nums[29]).toBe(29);
-    // Output frame i ≥ 30 shows file frame 90 + (i − 30) once b's decoder has frames; on a busy
-    // machine it may be late, and the picture before it is held meanwhile (never a wrong frame).
-    const j = nums.findIndex((n, i) => i >= 30 && n !== null && n >= 60);
-    expect(j).toBeGreaterThanOrEqual(30);
-    expect(Math.abs(nums[j]! - (90 + j - 30))).toBeLessThanOrEqual(1);
-    for (let i = 30; i < j; i++) expect(nums[i]).toBe(nums[29]);
+    // 1 s at 29.97 = 29.97 frames → boundary at frame 30; b starts at file frame 90 (3 s at 30 fps
+    // source), and a 30 fps file on a 29.97 grid may round a frame either way.
+    const want = (i: number) => (i < 30 ? i : 90 + i - 30);
+    // On a busy machine a late decoder's frames are held (the picture before), never a wrong one,
+    // and only as often as the output counts late frames.
+    const late = engine.stats().lateFrames;
+    const held = nums.filter((n, i) => i > 0 && n !== null && Math.abs(n - want(i)) > 1 && n === nums[i - 1]).length;
+    const wrong = nums.map((n, i) => ({ i, n })).filter(({ n, i }) => n === null || (Math.abs(n - want(i)) > 1 && !(i > 0 && n === nums[i - 1])));
+    expect(nums.length).toBeGreaterThan(45);
+    expect(wrong).toEqual([]);
+    expect(held).toBeLessThanOrEqual(late);
+    expect(nums.slice(30).some((n) => n !== null && n >= 90), 'b aired').toBe(true);
   });
 
   it('airs black video for an audio-only source and silence for a video-only one', async () => {
