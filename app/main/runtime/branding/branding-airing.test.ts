@@ -15,6 +15,7 @@ import { AssetAiring } from '../../test-support/asset-airing.ts';
 import { segment, fileSource } from '../../test-support/segments.ts';
 import { makeTempDir } from '../../test-support/temp-dir.ts';
 import { DEFAULT_PROFILE, type OutputProfile } from '../producer/output-profile.ts';
+import type { PlayoutSegment } from '../producer/producer.ts';
 import type { Branding } from './branding-spec.ts';
 import { brandSegments } from './overlay-plan.ts';
 
@@ -69,6 +70,25 @@ describe('branding on air (real ffmpeg)', () => {
   });
   afterAll(() => tmp.cleanup());
 
+  /** Air `segments` from station time T for `ms`, and read back every frame of what went out. */
+  async function air(segments: PlayoutSegment[], T: number, ms: number, name: string) {
+    airing = new AssetAiring({ profile: PROFILE, clock });
+    const faults: unknown[] = [];
+    airing.on('mediaFault', (f) => faults.push(f));
+    const chunks: Buffer[] = [];
+    airing.output.on('data', (d: Buffer) => chunks.push(d));
+    const started = clock.monotonicMs();
+    await airing.play(segments, T);
+    await clock.sleep(started + ms - clock.monotonicMs());
+    const stats = airing.stats();
+    const health = airing.getHealth();
+    await airing.stop();
+    airing = null;
+    const ts = path.join(tmp.dir, name);
+    writeFileSync(ts, Buffer.concat(chunks));
+    return { frames: await rgbFrames(ts), stats, health, faults };
+  }
+
   it('draws the logo over programmes only, the rating bug and "next" in their windows, the crawl over both', async () => {
     const T = clock.nowMs();
     const branding: Branding = {
@@ -88,18 +108,7 @@ describe('branding on air (real ffmpeg)', () => {
     expect(segments[0]!.overlays!.map((o) => o.kind)).toEqual(['logo', 'rating', 'lower-third', 'crawl']);
     expect(segments[1]!.overlays!.map((o) => o.kind)).toEqual(['crawl']);
 
-    airing = new AssetAiring({ profile: PROFILE, clock });
-    const chunks: Buffer[] = [];
-    airing.output.on('data', (d: Buffer) => chunks.push(d));
-    const started = clock.monotonicMs();
-    await airing.play(segments, T);
-    await clock.sleep(started + 8500 - clock.monotonicMs());
-    const stats = airing.stats();
-    await airing.stop();
-    airing = null;
-    const ts = path.join(tmp.dir, 'out.ts');
-    writeFileSync(ts, Buffer.concat(chunks));
-    const frames = await rgbFrames(ts);
+    const { frames, stats } = await air(segments, T, 8500, 'out.ts');
     expect(frames.length).toBeGreaterThan(230);
 
     // Where each piece sits at 320×180: logo 36 px high, 9 px in from the top-right corner.
@@ -137,20 +146,7 @@ describe('branding on air (real ffmpeg)', () => {
     const segments = brandSegments([segment('show', T, T + 3000, fileSource(show), { kind: 'program' })], {
       logo: { image: bad, corner: 'top-right', opacity: 1, heightPct: 20, marginPct: 5, duringBreaks: false }, rating: null, nextUp: null, crawls: [],
     }, { timezone: 'UTC', facts: () => null, crawls: [] });
-    airing = new AssetAiring({ profile: PROFILE, clock });
-    const faults: unknown[] = [];
-    airing.on('mediaFault', (f) => faults.push(f));
-    const chunks: Buffer[] = [];
-    airing.output.on('data', (d: Buffer) => chunks.push(d));
-    const started = clock.monotonicMs();
-    await airing.play(segments, T);
-    await clock.sleep(started + 2000 - clock.monotonicMs());
-    const health = airing.getHealth();
-    await airing.stop();
-    airing = null;
-    const ts = path.join(tmp.dir, 'bad.ts');
-    writeFileSync(ts, Buffer.concat(chunks));
-    const frames = await rgbFrames(ts);
+    const { frames, health, faults } = await air(segments, T, 2000, 'bad.ts');
     console.info(`[measure] bad logo: ${frames.length} frames, health ${health.status}: ${health.detail ?? ''}`);
     expect(faults).toEqual([]);
     // The show's grey, not the error slate's blue.
