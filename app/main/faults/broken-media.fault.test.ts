@@ -70,10 +70,14 @@ describe('corrupt, truncated and vanished media', () => {
     const untilMs = Date.parse(now.end) + 5 * CLIP_S * 1000 + 1000;
     const viewer = new LiveViewer(`${st.base}/iptv/channel/1.ts`);
     expect(await viewer.headers).toBe(200);
+    const late0 = manager.outputStats()?.lateFrames ?? 0;
     const t0 = monoMs();
     await pollUntil('a full loop on screen', () => st.running.station.clock.nowMs() > untilMs, 40_000, 100);
     const gap = viewer.maxGapMs(t0 + 1000, monoMs());
     const endedWhileWatched = viewer.endedAt;
+    // Frames the output had to hold because a decoder was late (a busy machine): each one
+    // lengthens the run before it and shortens the one after, and is counted, never hidden.
+    const late = (manager.outputStats()?.lateFrames ?? 0) - late0;
     viewer.close();
 
     const body = viewer.body();
@@ -85,17 +89,19 @@ describe('corrupt, truncated and vanished media', () => {
     const [good, slate, next] = [r[i], r[i + 1], r[i + 2]];
     const black = pictures.filter((p) => p === 'black').length;
     const named = BROKEN.map((name) => st.log.some((l) => l.includes(built.files[name]!) && /error slate/.test(l)));
-    report(`broken media → error slate for ${slate?.length ?? 0} frames (3 slots = ${3 * SLOT_FRAMES}), ${black} black frames of ${pictures.length}, next event first frame ${String(next?.first)} after ${good?.length ?? 0} + ${slate?.length ?? 0} frames; longest byte gap ${Math.round(gap)} ms`);
+    report(`broken media → error slate for ${slate?.length ?? 0} frames (3 slots = ${3 * SLOT_FRAMES}), ${black} black frames of ${pictures.length}, next event first frame ${String(next?.first)} after ${good?.length ?? 0} + ${slate?.length ?? 0} frames; ${late} frames held late; longest byte gap ${Math.round(gap)} ms`);
     report(`broken media → station log names ${named.filter(Boolean).length} of 3 files (${st.log.filter((l) => /error slate/.test(l)).length} error-slate lines)`);
     expect(endedWhileWatched).toBe(0);
     expect(gap, 'bytes keep flowing').toBeLessThan(1500);
     expect(i, `runs: ${r.map((x) => `${x.what}×${x.length}`).join(' ')}`).toBeGreaterThanOrEqual(0);
-    expect(Math.abs(good!.length - SLOT_FRAMES)).toBeLessThanOrEqual(2);
-    expect(Math.abs(slate!.length - 3 * SLOT_FRAMES), 'the slate fills the three slots').toBeLessThanOrEqual(3);
-    // On time: the next event starts on its first frame, right after the broken slots.
+    expect(Math.abs(good!.length - SLOT_FRAMES)).toBeLessThanOrEqual(2 + late);
+    expect(Math.abs(slate!.length - 3 * SLOT_FRAMES), 'the slate fills the three slots').toBeLessThanOrEqual(3 + late);
+    // On time: the next event starts on its first frame, right after the broken slots (or,
+    // when its decoder was late, on the frame its time says, never later).
     expect(next!.first).toBeGreaterThanOrEqual(400);
-    expect(next!.first).toBeLessThanOrEqual(401);
-    expect(Math.abs(next!.length - SLOT_FRAMES)).toBeLessThanOrEqual(2);
+    expect(next!.first).toBeLessThanOrEqual(401 + late);
+    expect(Math.abs(good!.length + slate!.length - 4 * SLOT_FRAMES), 'the next event starts on time').toBeLessThanOrEqual(3 + late);
+    expect(Math.abs(next!.length - SLOT_FRAMES)).toBeLessThanOrEqual(2 + late);
     expect(black, 'no black instead of the slate').toBeLessThanOrEqual(5);
     expect(named).toEqual([true, true, true]);
   });
