@@ -109,7 +109,7 @@ describe('slate args (golden)', () => {
       '-f', 'lavfi', '-i', 'color=c=0x202a44:s=320x180:r=1',
       '-frames:v', '1',
       '-vf',
-      "drawtext=expansion=none:fontfile=\\'/fonts/DejaVu Sans.ttf\\':text=\\'We\\'\\\\\\'\\'ll be right back: \\[50%\\]\\, ok\\;\\':fontcolor=white:fontsize=13:x=(w-text_w)/2:y=(h-text_h)/2,format=yuv420p",
+      "drawtext=expansion=none:fontfile=\\'/fonts/DejaVu Sans.ttf\\':text=\\'We\\'\\\\\\'\\'ll be right back: \\[50%\\]\\, ok\\;\\':fontcolor=white:fontsize=13:x=\\'(w-text_w)/2\\':y=\\'(h-text_h)/2\\',format=yuv420p",
       '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:3',
     ]);
   });

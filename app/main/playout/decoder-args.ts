@@ -5,7 +5,7 @@
  * only counts bytes.
  */
 import type { OutputProfile } from '../runtime/producer/output-profile.ts';
-import { filterValue } from './filter-escape.ts';
+import { drawText } from './draw-text.ts';
 import { logoChain, type LogoInput } from './overlay-filter.ts';
 
 /** The fds decoders write to (stdio indices in the child). */
@@ -150,17 +150,7 @@ export function buildSlateArgs(profile: OutputProfile, input: SlateArgsInput): s
   const filters = ['format=yuv420p'];
   if (input.fontFile && input.caption.trim() !== '') {
     const size = Math.max(10, Math.round(h / 14));
-    filters.unshift(
-      [
-        'drawtext=expansion=none',
-        `fontfile=${filterValue(input.fontFile)}`,
-        `text=${filterValue(input.caption)}`,
-        'fontcolor=white',
-        `fontsize=${size}`,
-        'x=(w-text_w)/2',
-        'y=(h-text_h)/2',
-      ].join(':'),
-    );
+    filters.unshift(drawText({ fontFile: input.fontFile, text: input.caption, size, x: '(w-text_w)/2', y: '(h-text_h)/2' }));
   }
   return [
     '-hide_banner',

@@ -10,6 +10,7 @@
  */
 import type { OutputProfile } from '../runtime/producer/output-profile.ts';
 import { DECODER_AUDIO_FD, DECODER_VIDEO_FD } from './decoder-args.ts';
+import { drawText } from './draw-text.ts';
 import { filterValue } from './filter-escape.ts';
 
 /** What a generator draws. Text lives in files (see module comment). */
@@ -41,16 +42,6 @@ export interface GeneratorArgsInput {
 
 function hex(n: number): string {
   return `0x${n.toString(16).padStart(6, '0')}`;
-}
-
-/** A drawtext filter. `text` is a constant of ours; `textFile` holds anyone's text. */
-export function drawText(opts: { fontFile: string; text?: string; textFile?: string; size: number; x: string; y: string; color?: string; box?: string; expand?: boolean }): string {
-  const parts = [`drawtext=expansion=${opts.expand ? 'normal' : 'none'}`, `fontfile=${filterValue(opts.fontFile)}`];
-  if (opts.textFile !== undefined) parts.push(`textfile=${filterValue(opts.textFile)}`);
-  else parts.push(`text=${filterValue(opts.text ?? '')}`);
-  parts.push(`fontcolor=${opts.color ?? 'white'}`, `fontsize=${opts.size}`, `x=${filterValue(opts.x)}`, `y=${filterValue(opts.y)}`);
-  if (opts.box) parts.push('box=1', `boxcolor=${opts.box}`, `boxborderw=${Math.max(2, Math.round(opts.size / 4))}`);
-  return parts.join(':');
 }
 
 /**

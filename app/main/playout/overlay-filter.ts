@@ -9,6 +9,7 @@
  */
 import type { OutputProfile } from '../runtime/producer/output-profile.ts';
 import type { OverlayCorner, SegmentOverlay } from '../runtime/producer/producer.ts';
+import { drawText } from './draw-text.ts';
 import { filterValue } from './filter-escape.ts';
 
 /** The logo input and where it goes (numbers of ours; the image path is an argv entry, not graph text). */
@@ -54,18 +55,8 @@ function cornerText(corner: OverlayCorner, margin: number): { x: string; y: stri
   return { x, y };
 }
 
-function text(fontFile: string, file: string, size: number, x: string, y: string, enable: string, extra: string[] = []): string {
-  return [
-    'drawtext=expansion=none',
-    `fontfile=${filterValue(fontFile)}`,
-    `textfile=${filterValue(file)}`,
-    'fontcolor=white',
-    `fontsize=${size}`,
-    `x=${filterValue(x)}`,
-    `y=${filterValue(y)}`,
-    ...extra,
-    enable,
-  ].join(':');
+function text(fontFile: string, file: string, size: number, x: string, y: string, enable: string, box?: { color: string; border: number }): string {
+  return drawText({ fontFile, textFile: file, size, x, y, enable, ...(box ? { box: box.color, boxBorder: box.border } : {}) });
 }
 
 export function renderOverlays(profile: OutputProfile, overlays: readonly SegmentOverlay[], ctx: OverlayContext): OverlayRender {
@@ -93,7 +84,7 @@ export function renderOverlays(profile: OutputProfile, overlays: readonly Segmen
       const size = Math.max(10, Math.round(h / 20));
       const m = Math.round(h / 22);
       const pos = cornerText(o.corner, m);
-      chain.push(text(ctx.fontFile, file, size, pos.x, pos.y, enable, ['box=1', 'boxcolor=black@0.55', `boxborderw=${Math.max(2, Math.round(size / 3))}`]));
+      chain.push(text(ctx.fontFile, file, size, pos.x, pos.y, enable, { color: 'black@0.55', border: Math.max(2, Math.round(size / 3)) }));
     } else if (o.kind === 'lower-third') {
       const bandY = Math.round(h * 0.72);
       const bandH = Math.round(h * 0.12);
