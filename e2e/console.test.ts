@@ -149,7 +149,7 @@ interface HeadlessStation {
   director: { channelNumbers(): number[]; manager(n: number): { setMode(spec: { mode: string; message?: string; style?: string }): Promise<void> } | undefined };
 }
 interface HeadlessModule {
-  startHeadlessStation(opts: { dataDir: string; host: string; port: number; demo: boolean }): Promise<HeadlessStation>;
+  startHeadlessStation(opts: { dataDir: string; host: string; port: number; demo: boolean; onDemoProgress?: (phase: string, done: number, total: number) => void }): Promise<HeadlessStation>;
 }
 
 describe.skipIf(!HAS_HEADLESS)(
@@ -159,13 +159,14 @@ describe.skipIf(!HAS_HEADLESS)(
     let station: HeadlessStation | undefined;
     let browser: Browser;
     let page: Page;
+    const phases: string[] = [];
 
     beforeAll(async () => {
       // The station serves the console from out/renderer.
       await buildRenderer(resolve(REPO_ROOT, 'out/renderer'));
       dataDir = await mkdtemp(join(tmpdir(), 'retrovue-station-'));
       const mod = (await import(pathToFileURL(HEADLESS_ENTRY).href)) as HeadlessModule;
-      station = await mod.startHeadlessStation({ dataDir, host: '127.0.0.1', port: 0, demo: true });
+      station = await mod.startHeadlessStation({ dataDir, host: '127.0.0.1', port: 0, demo: true, onDemoProgress: (phase, done, total) => phases.push(`${phase} ${done}/${total}`) });
       browser = await launchChromium();
       page = await browser.newPage({ viewport: VIEWPORT });
     }, 300_000);
@@ -174,6 +175,17 @@ describe.skipIf(!HAS_HEADLESS)(
       await browser?.close();
       await station?.stop();
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    });
+
+    it('the first start reports every phase of making the demo, each to its end', () => {
+      // Finding breaks and measuring loudness are most of the wait: a person must see them move.
+      for (const phase of ['media', 'scan', 'breaks', 'loudness', 'channels']) {
+        const last = phases.filter((p) => p.startsWith(`${phase} `)).at(-1);
+        expect(last, `${phase} reported`).toBeDefined();
+        const [done, total] = last!.split(' ')[1]!.split('/').map(Number);
+        expect(total, `${phase} has work`).toBeGreaterThan(0);
+        expect(done, `${phase} finished`).toBe(total);
+      }
     });
 
     it('opens the console, previews a channel, and the picture moves', async () => {

@@ -2,7 +2,7 @@
 import { networkInterfaces } from 'node:os';
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { createDemoStation, type DemoProgress } from '../demo/demo-station.ts';
+import { createDemoStation, DEMO_PHASE_LABEL, type DemoProgress } from '../demo/demo-station.ts';
 import { startHeadlessStation } from '../headless.ts';
 import { DEFAULT_TUNER_COUNT } from '../http/tuner-limit.ts';
 import { LibraryError } from '../library/library-errors.ts';
@@ -15,7 +15,7 @@ function demoProgressLines(): { onProgress: DemoProgress; stop(): void } {
   let last = '';
   return {
     onProgress(p, done, total) {
-      const label = p === 'media' ? 'Making demo media' : p === 'scan' ? 'Probing demo media' : 'Creating channels';
+      const label = DEMO_PHASE_LABEL[p];
       const quarter = total > 0 ? Math.floor((done / total) * 4) : 4;
       const key = `${label}|${quarter}`;
       if (key === last) return;
@@ -32,7 +32,7 @@ function demoProgressBar(enabled: boolean): { onProgress: DemoProgress; stop(): 
   let phase = '';
   return {
     onProgress(p, done, total, detail) {
-      const label = p === 'media' ? 'Making demo media' : p === 'scan' ? 'Probing demo media' : 'Creating channels';
+      const label = DEMO_PHASE_LABEL[p];
       if (label !== phase) {
         if (phase) bar.stop();
         bar.start(total, 0, { phase: label, detail: '' });

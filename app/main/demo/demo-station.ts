@@ -9,8 +9,19 @@ import type { Station } from '../station.ts';
 
 export const DEMO_SOURCE = 'demo';
 
+export type DemoPhase = 'media' | 'scan' | 'breaks' | 'loudness' | 'channels';
+
+/** What each phase of making the demo is called where a person watches it. */
+export const DEMO_PHASE_LABEL: Record<DemoPhase, string> = {
+  media: 'Making demo media',
+  scan: 'Probing demo media',
+  breaks: 'Finding breaks in demo programmes',
+  loudness: 'Measuring demo loudness',
+  channels: 'Creating channels',
+};
+
 export interface DemoProgress {
-  (phase: 'media' | 'scan' | 'channels', done: number, total: number, detail?: string): void;
+  (phase: DemoPhase, done: number, total: number, detail?: string): void;
 }
 
 /**
@@ -21,7 +32,12 @@ export async function createDemoStation(station: Station, opts: { items?: DemoIt
   const dir = path.join(station.dataDir, 'demo-media');
   await generateDemoMedia(dir, { items: opts.items, width: opts.width, height: opts.height, onProgress: (d, n, item) => opts.onProgress?.('media', d, n, item.relPath) });
   if (!station.library.findSource(DEMO_SOURCE)) station.library.addSource(DEMO_SOURCE, dir);
-  await station.scanner.scan(DEMO_SOURCE, (p) => p.phase === 'probing' && opts.onProgress?.('scan', p.done, p.total, p.current));
+  // Every phase of the first scan is reported: detecting breaks and measuring loudness
+  // take most of its time.
+  const phaseOf = { probing: 'scan', detecting: 'breaks', measuring: 'loudness' } as const;
+  await station.scanner.scan(DEMO_SOURCE, (p) => {
+    if (p.phase in phaseOf) opts.onProgress?.(phaseOf[p.phase as keyof typeof phaseOf], p.done, p.total, p.current);
+  });
   if (station.channels.list().length > 0) return;
   if (!opts.items) {
     applyDemoStation(station.db, station.clock);

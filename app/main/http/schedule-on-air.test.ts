@@ -91,6 +91,12 @@ describe('a scheduled channel plays its playlog', () => {
     expect(events.some((e) => e.kind === 'bumper')).toBe(true);
   });
 
+  /** The frame number the schedule puts on screen at station time `ms`. */
+  const numberAt = (ms: number): number => {
+    const on = running.schedule.onAir(4, ms)!;
+    return offsetByAsset.get(on.event.assetId!)! + Math.floor(((on.event.inPointMs + on.offsetMs) * FPS) / 1000);
+  };
+
   it('a viewer sees, at the first picture, the frame of the event on air at that moment', async () => {
     // Several tune-ins land in different events (program parts, spots, filler) over time.
     const errors: number[] = [];
@@ -99,14 +105,20 @@ describe('a scheduled channel plays its playlog', () => {
       const r = await watchStream(`${running.url}/iptv/channel/4.ts`, 2000);
       const first = (await readFrameNumbers(r.body)).find((f) => f !== null);
       expect(first, 'the first frames carry numbers').not.toBeUndefined();
-      const on = running.schedule.onAir(4, r.firstByteAt + (stationClock.nowMs() - clock.nowMs()))!;
-      const base = offsetByAsset.get(on.event.assetId!)!;
-      const expected = base + Math.floor(((on.event.inPointMs + on.offsetMs) * FPS) / 1000);
-      // The same clip (same number range) and within half a second (15 frames).
+      const at = r.firstByteAt + (stationClock.nowMs() - clock.nowMs());
+      const on = running.schedule.onAir(4, at)!;
+      const expected = numberAt(at);
+      // How far in time the first picture is from where the schedule is: the nearest moment within
+      // a second whose picture it is. (Two events of one clip back to back, filler after filler,
+      // put frame 1342 next to frame 7: the numbers alone would say 44 s.)
       // Within a second: the target is a frame or two (bench/tune-in.bench.ts), but a cold start on a
       // machine whose cores are both busy takes longer than the start-up time the channel has learned.
-      expect(Math.abs((first as number) - expected), `event ${on.event.kind} ${on.event.title}: saw ${first}, schedule says ${expected}`).toBeLessThanOrEqual(30);
-      errors.push(Math.abs((first as number) - expected));
+      let off: number | null = null;
+      for (let k = 0; k <= FPS && off === null; k++) {
+        for (const d of k === 0 ? [0] : [-k, k]) if (Math.abs(numberAt(at + (d * 1000) / FPS) - (first as number)) <= 1) off = Math.abs(d);
+      }
+      expect(off, `event ${on.event.kind} ${on.event.title}: saw ${first}, schedule says ${expected}`).not.toBeNull();
+      errors.push(off!);
       kinds.push(on.event.kind);
       await clock.sleep(700);
     }

@@ -25,6 +25,7 @@ import { buildDecoderArgs } from './decoder-args.ts';
 import { filterValue } from './filter-escape.ts';
 import { AssetAiring } from '../test-support/asset-airing.ts';
 import { SegmentDecoder } from './segment-decoder.ts';
+import { pollUntil } from '../test-support/poll.ts';
 import { fileSource, segment } from '../test-support/segments.ts';
 
 const { ffmpeg } = resolveFfmpegBinaries();
@@ -155,8 +156,10 @@ describe('SegmentDecoder', () => {
       log: () => {},
       onActivity: () => activity++,
     });
-    await new Promise((r) => setTimeout(r, 1200));
-    // Backpressure: it holds about the high-water mark, and the process waits (alive, not finished).
+    // Backpressure: once it has reached the high-water mark (how soon depends on how busy the
+    // machine is), it holds about that much, and the process waits (alive, not finished).
+    await pollUntil('the decoder reaches its high-water mark', () => d.framesAvailable() >= 10 || d.done, 20_000, 20);
+    await new Promise((r) => setTimeout(r, 800));
     expect(d.framesAvailable()).toBeGreaterThanOrEqual(10);
     expect(d.framesAvailable()).toBeLessThan(30);
     expect(d.alive).toBe(true);

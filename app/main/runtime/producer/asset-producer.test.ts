@@ -263,6 +263,7 @@ describe('AssetProducer (real ffmpeg)', () => {
     expect(h.byteCount()).toBeGreaterThan(0);
     await until(T + 2200);
     expect(h.producer.getHealth().status).toBe('running');
+    const late = h.producer.stats()!.lateFrames;
     await h.producer.stop();
     expect(h.faults.map((f) => [f.eventId, f.path])).toEqual([['missing', missing], ['garbage', garbage]]);
     expect(h.faults[0]!.reason).toMatch(/No such file/);
@@ -271,8 +272,14 @@ describe('AssetProducer (real ffmpeg)', () => {
     expect(h.spawned.filter((s) => s.role === 'slate')).toHaveLength(2);
     const nums = await readFrameNumbers(h.bytes());
     const r = runs(nums);
-    expect(r.map((x) => x.from)).toEqual([null, 1000]);
-    expect(Math.abs(r[0]!.length - 42)).toBeLessThanOrEqual(1); // 1.4 s of slate
+    console.info(`[measure] error slate then clip: runs ${JSON.stringify(r)}, ${late} late frames`);
+    // 1.4 s of slate, then b from its first frame. On a saturated machine b's decoder may start
+    // after its slot began: the slate is held for exactly the frames the output counts late,
+    // and b joins at the frame its time says (its early frames are dropped to keep time).
+    expect(r.map((x) => x.from === null)).toEqual([true, false]);
+    expect(r[1]!.from!).toBeGreaterThanOrEqual(1000);
+    expect(r[1]!.from! - 1000).toBeLessThanOrEqual(late);
+    expect(Math.abs(r[0]!.length - 42 - (r[1]!.from! - 1000))).toBeLessThanOrEqual(1);
   });
 
   it('airs a slate segment (caption with filtergraph metacharacters) and stays healthy', async () => {
