@@ -184,7 +184,7 @@ export function registerScheduleCommands(program: Command, getStation: () => Pro
   station
     .command('import <file>')
     .description('create or update the channels, plans and pools of a station file')
-    .option('--lenient', 'drop references that match nothing (with a warning) instead of failing')
+    .option('--lenient', 'drop references that match nothing and logos that cannot be read (with a warning) instead of failing')
     .action((file: string, opts: { lenient?: boolean }) =>
       withStation(async (st) => {
         let text: string;

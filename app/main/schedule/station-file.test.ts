@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ManualClock } from '../clock/master-clock.ts';
 import { toLocal } from '../clock/zoned-time.ts';
@@ -10,6 +10,7 @@ import { applyDemoStation, demoStationPath } from './demo.ts';
 import { ScheduleService } from './schedule-service.ts';
 import { exportStation, exportStationYaml, importStation, parseStation, StationFileError, stationJsonSchema } from './station-file.ts';
 import { sqlite } from './store.ts';
+import { makeTempDir } from '../test-support/temp-dir.ts';
 import { LibraryWriter, openTestDb, type TestDb } from './test-fixtures.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -199,6 +200,72 @@ channels:
     const lenient = importStation(t.db, clock, bad, { lenient: true });
     expect(lenient.warnings.join('\n')).toMatch(/idents/);
     expect(exportStation(t.db).channels.find((c) => c.number === 5)?.pools?.ids).toBeUndefined();
+  });
+});
+
+describe('station branding at import', () => {
+  const shipped = path.resolve(here, '../../../resources/branding/logo-bug.png');
+  const tmp = makeTempDir('retrovue-branding-import-');
+  afterAll(() => tmp.cleanup());
+  const file = (logoYaml: string, channelYaml = ''): string => `
+version: 1
+branding:
+  logo: ${logoYaml}
+channels:
+  - number: 1
+    name: One
+    timezone: UTC
+    loop: { collection: shows }
+${channelYaml}`;
+  const openWithShows = (): TestDb => {
+    const t = openTestDb();
+    open.push(t);
+    new LibraryWriter(t.db).add('shows', { durationMs: 22 * MIN });
+    return t;
+  };
+  const clock = new ManualClock('2026-03-01T00:00:00Z');
+
+  it('a logo that is missing, a folder or not the image its name says fails the import, naming the field; lenient imports with a warning', () => {
+    const notPng = path.join(tmp.dir, 'bug.png');
+    writeFileSync(notPng, 'GIF89a, not a PNG at all');
+    const cases: [string, RegExp][] = [
+      [path.join(tmp.dir, 'nowhere.png'), /^branding\.logo\.image: .*nowhere\.png does not exist \(check the path\)/],
+      [notPng, /^branding\.logo\.image: .*bug\.png is not a PNG image \(save it again as PNG\)/],
+    ];
+    mkdirSync(path.join(tmp.dir, 'folder.png'));
+    cases.push([path.join(tmp.dir, 'folder.png'), /folder\.png is a folder, not an image/]);
+    for (const [image, message] of cases) {
+      const t = openWithShows();
+      let err: unknown;
+      try {
+        importStation(t.db, clock, file(`{ image: ${JSON.stringify(image)} }`));
+      } catch (e) {
+        err = e;
+      }
+      expect(err, image).toBeInstanceOf(StationFileError);
+      expect((err as StationFileError).problems.join('\n')).toMatch(message);
+      expect((sqlite(t.db).prepare('SELECT COUNT(*) AS n FROM channels').get() as { n: number }).n, 'nothing stored').toBe(0);
+      const lenient = importStation(t.db, clock, file(`{ image: ${JSON.stringify(image)} }`), { lenient: true });
+      expect(lenient.warnings.join('\n')).toMatch(message);
+    }
+    // A channel's own logo is checked where it is written.
+    const t = openWithShows();
+    expect(() => importStation(t.db, clock, file('{}', `    branding: { logo: { image: ${JSON.stringify(notPng)} } }\n`))).toThrow(/channels\[0\]\.branding\.logo\.image: .*is not a PNG image/);
+  });
+
+  it('a real image, the shipped mark, or no logo at all imports cleanly', () => {
+    for (const logo of [`{ image: ${JSON.stringify(shipped)} }`, '{}', 'false']) {
+      const t = openWithShows();
+      expect(importStation(t.db, clock, file(logo)).warnings, logo).toEqual([]);
+    }
+  });
+
+  it('branding on a guide channel is refused: the guide has no programmes to brand', () => {
+    expect(problems(`channels:\n  - { number: 9, name: G, timezone: UTC, guide: true, branding: { logo: {} } }\n`)).toEqual([
+      'channels[0].branding: a guide channel airs the guide, not programmes, so it carries no branding; remove it here',
+    ]);
+    // The station's branding does not make a guide channel invalid: it just does not apply there.
+    expect(problems(`branding: { logo: {} }\nchannels:\n  - { number: 9, name: G, timezone: UTC, guide: true }\n`)).toEqual([]);
   });
 });
 

@@ -35,7 +35,7 @@
  * A source is { collection } (a name; `*` matches any text, e.g. "shows/*") with an
  * optional `series` and `source`, or { path } for one asset.
  */
-import { BrandingSchema, mergeBranding, type BrandingDoc } from '../runtime/branding/branding-spec.ts';
+import { BrandingSchema, logoImageProblem, mergeBranding, type BrandingDoc } from '../runtime/branding/branding-spec.ts';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { eq, inArray } from 'drizzle-orm';
@@ -216,6 +216,7 @@ const Channel = z
     if (c.loop && c.zones?.length) ctx.addIssue({ code: 'custom', path: ['loop'], message: 'a channel has either loop or zones, not both' });
     if (c.guide && (c.loop || c.zones?.length)) ctx.addIssue({ code: 'custom', path: ['guide'], message: 'a guide channel has no loop or zones' });
     if (c.signOff && (c.loop || c.guide)) ctx.addIssue({ code: 'custom', path: ['signOff'], message: 'only a channel with zones signs off' });
+    if (c.guide && c.branding) ctx.addIssue({ code: 'custom', path: ['branding'], message: 'a guide channel airs the guide, not programmes, so it carries no branding; remove it here' });
   });
 
 export const StationSchema = z
@@ -400,6 +401,16 @@ export function importStation(db: Db, clock: MasterClock, input: string | Statio
     });
     return out;
   };
+
+  // A logo is read when it airs; a wrong path is said now, where it was written.
+  const checkLogo = (b: BrandingDoc | undefined, where: string): void => {
+    const image = b?.logo ? b.logo.image : undefined;
+    if (image === undefined) return;
+    const problem = logoImageProblem(image);
+    if (problem) missing(`${where}.logo.image`, `${problem}; the channel would air without its logo bug`);
+  };
+  checkLogo(doc.branding, 'branding');
+  doc.channels.forEach((c, i) => checkLogo(c.branding, `channels[${i}].branding`));
 
   const now = clock.nowMs();
   const plans = doc.channels.map((c, i) => {

@@ -3,7 +3,7 @@
  * whole station and per channel), and as the ChannelManager uses it (every default
  * filled in). Stored per channel as the merged JSON; resolved when the channel plans.
  */
-import { accessSync, constants } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { OverlayCorner } from '../producer/producer.ts';
@@ -159,4 +159,39 @@ function readable(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+const IMAGE_MAGIC: { ext: RegExp; name: string; matches: (b: Buffer) => boolean }[] = [
+  { ext: /\.png$/i, name: 'PNG', matches: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  { ext: /\.jpe?g$/i, name: 'JPEG', matches: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
+  { ext: /\.webp$/i, name: 'WebP', matches: (b) => b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP' },
+];
+
+/**
+ * What is wrong with a logo image file, in words a person can act on, or null when it is
+ * readable and starts like the image its name says (the station file's check at import).
+ */
+export function logoImageProblem(file: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return `${file} does not exist (check the path)`;
+    if (code === 'EACCES' || code === 'EPERM') return `${file} cannot be read by the station (check its permissions)`;
+    return `${file} cannot be opened (${code ?? String(err)})`;
+  }
+  const head = Buffer.alloc(12);
+  let n = 0;
+  try {
+    n = readSync(fd, head, 0, head.length, 0);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'EISDIR' ? `${file} is a folder, not an image` : `${file} cannot be read (${code ?? String(err)})`;
+  } finally {
+    closeSync(fd);
+  }
+  const kind = IMAGE_MAGIC.find((k) => k.ext.test(file));
+  if (kind && (n < 12 || !kind.matches(head))) return `${file} is not a ${kind.name} image (save it again as ${kind.name})`;
+  return null;
 }
