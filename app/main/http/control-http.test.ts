@@ -159,6 +159,16 @@ describe('control routes over HTTP', () => {
     expect(fakes.get(3)!.crawls.at(-1)).toBeNull();
     expect(fakes.get(1)!.crawls).toEqual([]);
     expect(((await (await fetch(`${base}/api/crawl`)).json()) as { crawl: unknown }).crawl).toBeNull();
+    // A crawl the station cannot keep (read-only database) is refused with what to do.
+    station.database.sqlite.pragma('query_only = ON');
+    try {
+      const refused = await post('/api/crawl', { text: 'Storm warning' }, auth());
+      expect(refused.status).toBe(500);
+      expect(((await refused.json()) as { error: string }).error).toMatch(/could not save the crawl .*disk space and permissions/);
+    } finally {
+      station.database.sqlite.pragma('query_only = OFF');
+    }
+    expect(fakes.get(1)!.crawls).toEqual([]);
   });
 
   it('restarts a channel with the token; 404 for an unknown one', async () => {

@@ -18,7 +18,7 @@ import { toIsoInZone } from '../clock/zoned-time.ts';
 import type { Logger } from '../logger.ts';
 import { ChannelFailedError } from '../runtime/channel-manager.ts';
 import { CHANNEL_MODES, EMERGENCY_STYLES, MAX_MESSAGE_CHARS, MAX_REASON_CHARS } from '../runtime/director-mode.ts';
-import { ChannelDisabledError, ModeRequestError, UnknownChannelError, type ProgramDirector } from '../runtime/program-director.ts';
+import { ChannelDisabledError, DirectorSaveError, ModeRequestError, UnknownChannelError, type ProgramDirector } from '../runtime/program-director.ts';
 import type { ScheduleReader } from '../runtime/schedule-reader.ts';
 import { requestBaseUrl } from './base-url.ts';
 import { buildM3u } from './m3u.ts';
@@ -212,13 +212,19 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
       return reply.code(r.refused.length ? 409 : 200).send(r);
     } catch (err) {
       if (err instanceof ModeRequestError) return fail(reply, 400, `body '${err.field}': ${err.message}`);
+      if (err instanceof DirectorSaveError) return fail(reply, 500, err.message);
       throw err;
     }
   });
 
   app.delete('/api/crawl', async (req, reply) => {
-    const r = await director.setCrawl(null, requester(req));
-    return reply.code(r.refused.length ? 409 : 200).send(r);
+    try {
+      const r = await director.setCrawl(null, requester(req));
+      return reply.code(r.refused.length ? 409 : 200).send(r);
+    } catch (err) {
+      if (err instanceof DirectorSaveError) return fail(reply, 500, err.message);
+      throw err;
+    }
   });
 
   app.post('/api/channels/:number/restart', async (req, reply) => {

@@ -20,6 +20,9 @@ export class ModeRequestError extends Error {
   }
 }
 
+/** The station could not keep what was asked (a full disk, a read-only folder): nothing changed. */
+export class DirectorSaveError extends Error {}
+
 /** A request made valid: the mode's state minus when and by whom. */
 export type ModeTarget = Pick<DirectorState, 'mode' | 'message' | 'style' | 'channels' | 'reason'>;
 

@@ -7,7 +7,8 @@
 import { desc, sql } from 'drizzle-orm';
 import type { ChannelMode, EmergencyStyle, ModeChangeDto } from '../../shared/types.ts';
 import type { Db } from '../db/database.ts';
-import { directorState, modeChanges } from '../db/schema/index.ts';
+import { directorState, modeChanges, operatorCrawl } from '../db/schema/index.ts';
+import type { OperatorCrawl } from './channel-manager.ts';
 
 /** The station's mode, as the director holds and stores it (station time in ms). */
 export interface DirectorState {
@@ -26,6 +27,14 @@ export type ModeChange = Omit<ModeChangeDto, 'id' | 'at'> & { atMs: number };
 
 export type ModeChangeRecord = ModeChange & { id: number };
 
+/** The operator's crawl, as the director holds and stores it. */
+export interface StoredCrawl {
+  crawl: OperatorCrawl;
+  /** The channel numbers it runs on; null = every channel. */
+  channels: number[] | null;
+  by: string;
+}
+
 export interface DirectorStore {
   /** The stored state, or null when the station has never switched. */
   load(): DirectorState | null;
@@ -35,11 +44,16 @@ export interface DirectorStore {
   record(change: ModeChange): void;
   /** The latest `limit` log entries, newest first. */
   history(limit: number): ModeChangeRecord[];
+  /** The operator's crawl, or null. */
+  loadCrawl(): StoredCrawl | null;
+  /** Keep the operator's crawl (null: none runs). */
+  saveCrawl(crawl: StoredCrawl | null): void;
 }
 
 /** For tests and stations without a database: forgets everything at exit. */
 export function memoryDirectorStore(): DirectorStore {
   let state: DirectorState | null = null;
+  let crawl: StoredCrawl | null = null;
   const log: ModeChangeRecord[] = [];
   const clone = <T>(v: T): T => structuredClone(v);
   return {
@@ -50,6 +64,8 @@ export function memoryDirectorStore(): DirectorStore {
     },
     record: (change) => void log.push({ ...clone(change), id: log.length + 1 }),
     history: (limit) => clone(log.slice(-limit).reverse()),
+    loadCrawl: () => clone(crawl),
+    saveCrawl: (next) => void (crawl = clone(next)),
   };
 }
 
@@ -76,5 +92,21 @@ export class SqliteDirectorStore implements DirectorStore {
 
   history(limit: number): ModeChangeRecord[] {
     return this.db.select().from(modeChanges).orderBy(desc(modeChanges.id)).limit(limit).all();
+  }
+
+  loadCrawl(): StoredCrawl | null {
+    const row = this.db.select().from(operatorCrawl).where(sql`${operatorCrawl.id} = 1`).get();
+    if (!row) return null;
+    return { crawl: { id: row.crawlId, text: row.text, sinceMs: row.sinceMs, untilMs: row.untilMs }, channels: row.channels, by: row.by };
+  }
+
+  saveCrawl(next: StoredCrawl | null): void {
+    this.db.transaction((tx) => {
+      tx.delete(operatorCrawl).run();
+      if (next) {
+        const { crawl: c, channels, by } = next;
+        tx.insert(operatorCrawl).values({ id: 1, crawlId: c.id, text: c.text, channels, sinceMs: c.sinceMs, untilMs: c.untilMs, by }).run();
+      }
+    });
   }
 }

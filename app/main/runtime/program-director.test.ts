@@ -220,6 +220,70 @@ describe('ProgramDirector state in SQLite', () => {
     }
   });
 
+  it("the operator's crawl survives a restart until its time runs out; a stopped one stays stopped", async () => {
+    const tmp = makeTempDir();
+    try {
+      const data = path.join(tmp.dir, 'data');
+      const clock = new ManualClock('2026-11-21T18:00:00Z');
+      const restart = async (run?: ReturnType<typeof fakeDirector>, st?: ReturnType<typeof openStation>) => {
+        await run?.director.shutdown();
+        st?.close();
+        const next = openStation({ dataDir: data, clock });
+        return { st: next, run: fakeDirector({ numbers: [1, 2], store: new SqliteDirectorStore(next.db), clock }) };
+      };
+      let { st, run } = await restart();
+      const started = await run.director.setCrawl({ text: 'School closings: Elm Street School', minutes: 30, channels: [2] }, 'http 10.0.0.5');
+      expect(started.refused).toEqual([]);
+      const first = run.fakes.get(2)!.crawls[0]!;
+
+      clock.advance(10 * 60_000);
+      ({ st, run } = await restart(run, st));
+      const crawl = { text: 'School closings: Elm Street School', channels: [2], since: '2026-11-21T18:00:00.000Z', until: '2026-11-21T18:30:00.000Z', by: 'http 10.0.0.5' };
+      expect(run.director.crawl()).toEqual(crawl);
+      expect(run.fakes.get(1)!.crawls).toEqual([]);
+      expect(run.fakes.get(2)!.crawls).toEqual([first]);
+
+      // A new crawl after a restart is a new crawl to the channels, even with the same text.
+      const again = await run.director.setCrawl({ text: 'School closings: Elm Street School', channels: [2] }, 'op');
+      expect(again.crawl?.until).toBeNull();
+      expect(run.fakes.get(2)!.crawls.at(-1)!.id).not.toBe(first.id);
+      await run.director.setCrawl({ text: 'School closings: Elm Street School', minutes: 30, channels: [2] }, 'http 10.0.0.5');
+
+      clock.advance(31 * 60_000);
+      ({ st, run } = await restart(run, st));
+      expect(run.director.crawl(), 'run out while the station was down').toBeNull();
+      expect([...run.fakes.values()].flatMap((f) => f.crawls)).toEqual([]);
+
+      await run.director.setCrawl({ text: 'Open-ended' }, 'op');
+      await run.director.setCrawl(null, 'op');
+      ({ st, run } = await restart(run, st));
+      expect(run.director.crawl()).toBeNull();
+      expect([...run.fakes.values()].flatMap((f) => f.crawls)).toEqual([]);
+      await run.director.shutdown();
+      st.close();
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('a crawl that cannot be saved is refused before any channel shows it', async () => {
+    const tmp = makeTempDir();
+    try {
+      const st = openStation({ dataDir: path.join(tmp.dir, 'data') });
+      const { director, fakes } = fakeDirector({ numbers: [1], store: new SqliteDirectorStore(st.db) });
+      st.database.sqlite.pragma('query_only = ON');
+      await expect(director.setCrawl({ text: 'Storm warning' }, 'op')).rejects.toThrow(/could not save the crawl \(.*\); check the data directory's disk space and permissions/);
+      expect(fakes.get(1)!.crawls).toEqual([]);
+      expect(director.crawl()).toBeNull();
+      st.database.sqlite.pragma('query_only = OFF');
+      expect(new SqliteDirectorStore(st.db).loadCrawl()).toBeNull();
+      await director.shutdown();
+      st.close();
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
   it('writes fail loudly: a read-only database makes the switch fail, and nothing changes', async () => {
     const tmp = makeTempDir();
     try {

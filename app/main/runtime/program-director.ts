@@ -13,13 +13,13 @@ import type { ChannelMode, ChannelStatusDto, ChannelSwitchResult, DirectorStateD
 import type { CrawlDto, CrawlRequest, OnAirItem } from '../../shared/types.ts';
 import type { OutputStats } from '../playout/channel-output.ts';
 import type { AirEvidence } from './air-evidence.ts';
-import { ChannelManager, type OperatorCrawl, type ChannelIdentity, type ChannelManagerEvents, type ChannelManagerOptions, type ChannelRuntimeStatus } from './channel-manager.ts';
-import { isValidState, ModeRequestError, sameSpec, sameTarget, specForChannel, stateDto, validateModeRequest } from './director-mode.ts';
-import { memoryDirectorStore, type DirectorState, type DirectorStore, type ModeChange } from './director-store.ts';
+import { ChannelManager, type ChannelIdentity, type ChannelManagerEvents, type ChannelManagerOptions, type ChannelRuntimeStatus } from './channel-manager.ts';
+import { DirectorSaveError, isValidState, ModeRequestError, sameSpec, sameTarget, specForChannel, stateDto, validateModeRequest } from './director-mode.ts';
+import { memoryDirectorStore, type DirectorState, type DirectorStore, type ModeChange, type StoredCrawl } from './director-store.ts';
 import { FanoutBuffer, type FanoutStats } from './fanout/fanout-buffer.ts';
 import type { GuidePlan } from './producer/producer.ts';
 
-export { ModeRequestError };
+export { DirectorSaveError, ModeRequestError };
 
 /** What the director needs of a channel's manager (ChannelManager; tests use fakes). */
 export interface DirectedChannel extends Pick<ChannelManager, 'channel' | 'updateIdentity' | 'tuneIn' | 'tuneOut' | 'runtimeStatus' | 'nowPlaying' | 'shutdown'>, Partial<Pick<ChannelManager, 'outputStats' | 'outputCursor' | 'setCrawl'>> {
@@ -94,6 +94,12 @@ export class ProgramDirector {
     if (stored && !isValidState(stored)) opts.logger.error({ stored }, 'the stored director state is not valid; starting in normal mode');
     this.current = stored && isValidState(stored) ? stored : { mode: 'normal', message: null, style: null, channels: null, sinceMs: opts.clock.nowMs(), by: 'station', reason: null };
     if (this.current.mode !== 'normal') opts.logger.warn({ state: stateDto(this.current) }, `the station resumes in ${this.current.mode} mode`);
+    // The operator's crawl comes back too, unless its time ran out while the station was down.
+    const crawl = this.store.loadCrawl();
+    if (crawl && (crawl.crawl.untilMs === null || crawl.crawl.untilMs > opts.clock.nowMs())) {
+      this.crawlState = crawl;
+      opts.logger.info({ crawl: crawl.crawl.text, channels: crawl.channels }, "the operator's crawl resumes");
+    }
   }
 
   /** Add the channels the station defines (existing numbers are left alone); each starts in the current mode. */
@@ -200,9 +206,17 @@ export class ProgramDirector {
     const now = this.opts.clock.nowMs();
     // A crawl that has run its time is already off every screen: ending it needs no cut.
     const prev = this.crawlState && (this.crawlState.crawl.untilMs === null || this.crawlState.crawl.untilMs > now) ? this.crawlState : null;
-    this.crawlState = req
-      ? { crawl: { id: `c${++this.crawlSeq}`, text: req.text.trim(), sinceMs: now, untilMs: req.minutes ? now + req.minutes * 60_000 : null }, channels: req.channels?.length ? [...new Set(req.channels)].sort((a, b) => a - b) : null, by: who }
+    // The id is unique across restarts: a channel re-cuts when the crawl it carries changes.
+    const wanted: StoredCrawl | null = req
+      ? { crawl: { id: `c${now}.${++this.crawlSeq}`, text: req.text.trim(), sinceMs: now, untilMs: req.minutes ? now + req.minutes * 60_000 : null }, channels: req.channels?.length ? [...new Set(req.channels)].sort((a, b) => a - b) : null, by: who }
       : null;
+    // Stored first: a crawl a restart would lose is refused, and nothing on air changes.
+    try {
+      this.store.saveCrawl(wanted);
+    } catch (err) {
+      throw new DirectorSaveError(`the station could not save the crawl (${errorText(err)}); check the data directory's disk space and permissions`);
+    }
+    this.crawlState = wanted;
     this.opts.logger.info({ by: who, crawl: req ? { text: req.text, channels: req.channels ?? null, minutes: req.minutes ?? null } : null }, req ? 'crawl started' : 'crawl stopped');
     const on = (c: typeof prev, n: number) => !!c && (c.channels === null || c.channels.includes(n));
     const next = this.crawlState;
@@ -220,7 +234,7 @@ export class ProgramDirector {
     return { crawl: this.crawl(), refused: refused.sort((a, b) => a.number - b.number) };
   }
 
-  private crawlState: { crawl: OperatorCrawl; channels: number[] | null; by: string } | null = null;
+  private crawlState: StoredCrawl | null = null;
   private crawlSeq = 0;
 
   state(): DirectorStateDto {

@@ -37,3 +37,23 @@ export const modeChanges = sqliteTable('mode_changes', {
   /** Why it failed: which channel, and what it said. */
   error: text('error'),
 });
+
+/**
+ * One row (id 1): the crawl the operator started, so a restarted station brings it back
+ * until it runs out. No row = no operator crawl.
+ */
+export const operatorCrawl = sqliteTable(
+  'operator_crawl',
+  {
+    id: integer('id').primaryKey(),
+    crawlId: text('crawl_id').notNull(),
+    text: text('text').notNull(),
+    /** The channel numbers it runs on; null = every channel. */
+    channels: text('channels', { mode: 'json' }).$type<number[]>(),
+    sinceMs: integer('since_ms').notNull(),
+    /** Null: until the operator ends it. */
+    untilMs: integer('until_ms'),
+    by: text('by').notNull(),
+  },
+  (t) => [check('operator_crawl_single_row', sql`${t.id} = 1`)],
+);
