@@ -84,7 +84,8 @@ describe('library and as-run views against the real headless station', () => {
   });
 
   it('as-run: an airing shows with its on-air and off-air markers, planned and actual starts and frames; the CSV link answers', async () => {
-    const watched = await watchStream(`${station.url}/iptv/channel/1.ts`, 3500);
+    // 6 s: a cold start on a saturated machine can take a few of them before the first frame.
+    const watched = await watchStream(`${station.url}/iptv/channel/1.ts`, 6000);
     expect(watched.status).toBe(200);
     // The viewer left (linger 0): the channel goes off the air and the entries are written.
     for (let i = 0; i < 50 && station.director.manager(1)!.runtimeStatus().producerStatus !== 'stopped'; i++) await clock.sleep(100);
@@ -94,7 +95,7 @@ describe('library and as-run views against the real headless station', () => {
     await expect.poll(async () => (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))).join(' '), { timeout: 15_000 }).toMatch(/on-air .*program.* off-air/);
     const program = rows.filter({ has: page.locator('.kind--program') }).first();
     const frames = Number(((await program.locator('.asrun__frames').textContent()) ?? '0').replace(/,/g, ''));
-    expect(frames, '3.5 s at 30 fps, give or take start-up').toBeGreaterThan(40);
+    expect(frames, 'seconds at 30 fps, less the start-up').toBeGreaterThan(40);
     expect(await program.textContent()).toContain('first');
     const csv = await page.locator('[data-testid="asrun-csv"]').getAttribute('href');
     const res = await fetch(csv!);

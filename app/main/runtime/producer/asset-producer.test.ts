@@ -15,6 +15,7 @@ import type { OutputHealth } from '../../playout/channel-output.ts';
 import type { MediaFault, ProcessSpawn } from '../../playout/frame-source.ts';
 import { TS_PACKET_SIZE, packetPid } from '../fanout/ts-packets.ts';
 import { AssetAiring } from '../../test-support/asset-airing.ts';
+import { pollUntil } from '../../test-support/poll.ts';
 import { DEFAULT_PROFILE, type OutputProfile } from './output-profile.ts';
 import type { PlayoutSegment, SegmentSource } from './producer.ts';
 import { fileSource, segment } from '../../test-support/segments.ts';
@@ -239,19 +240,31 @@ describe('AssetProducer (real ffmpeg)', () => {
     for (let i = 0; i < 40 && h.producer.getHealth().status !== 'degraded'; i++) await clock.sleep(50);
     expect(h.producer.getHealth().detail).toMatch(/a: decoder died \(killed by SIGKILL\); restarted at the current position/);
     await until(T + 3000);
-    expect(h.producer.getHealth().status).toBe('running');
+    // Healthy again once b plays (at once on an idle machine; a saturated one may start b's
+    // decoder late, and the channel is degraded while it holds the picture).
+    await pollUntil('running again', () => h.producer.getHealth().status === 'running', 10_000, 50);
     expect(h.producer.currentEventId()).toBe('b');
     expect(h.producer.stats().decoderRestarts).toBe(1);
+    const late = h.producer.stats()!.lateFrames;
     await h.producer.stop();
-    // Clip A throughout its slot (a few held frames while the new decoder came up), then clip B on time.
+    // Clip A throughout its slot (held frames while the new decoder came up), then clip B on time.
     const nums = await readFrameNumbers(h.bytes());
     const boundary = 75; // 2.5 s
     for (let i = 0; i < boundary; i++) expect(nums[i], `frame ${i}`).not.toBeNull();
     const held = nums.slice(0, boundary).filter((n, i) => i > 0 && n === nums[i - 1]).length;
-    expect(held).toBeLessThan(20);
+    console.info(`[measure] decoder kill: ${held} frames held in a's slot, ${late} counted late`);
+    // Every held frame is one the output counted late, and the restart took under 2 s.
+    expect(held).toBeLessThanOrEqual(late);
+    expect(held).toBeLessThan(60);
     // After the restart the picture is where the timeline is, not where the decoder died.
     expect(Math.abs(nums[boundary - 1]! - (15 + boundary - 1))).toBeLessThanOrEqual(1);
-    expect(nums[boundary]).toBe(1000);
+    // b from its first frame at the boundary; if its decoder was late, a's last picture is held
+    // for frames counted late and b joins at the frame its time says.
+    const bAt = nums.findIndex((n, i) => i >= boundary && n !== null && n >= 1000);
+    expect(bAt - boundary).toBeLessThanOrEqual(late);
+    for (let i = boundary; i < bAt; i++) expect(nums[i], `held at ${i}`).toBe(nums[boundary - 1]);
+    expect(Math.abs(nums[bAt]! - 1000 - (bAt - boundary))).toBeLessThanOrEqual(1);
+    if (late === 0) expect(nums[boundary]).toBe(1000);
   });
 
   it('airs the error slate for a missing or corrupt file slot, says which file, and carries on', async () => {
