@@ -173,6 +173,9 @@ export class SegmentPlayer implements FrameSource {
     if (slot && !slot.decoderStarted) this.startDecoder(slot, n);
     const idx = slot ? this.slots.indexOf(slot) : -1;
     const next = this.slots[idx + 1];
+    // A prerolled decoder that has already failed (a file gone, garbage) gets its retry or
+    // its error slate now, so the boundary frame is ready instead of held while one starts.
+    if (next?.decoder && !this.opts.strict) this.checkFault(next, next.first);
     if (!next || next.decoderStarted) return;
     const toBoundary = this.ctx!.frameDue(next.first) - now;
     const cur = slot?.decoder ?? null;
