@@ -146,7 +146,12 @@ interface HeadlessStation {
   url: string;
   controlUrl: string;
   stop(): Promise<void>;
-  director: { channelNumbers(): number[]; manager(n: number): { setMode(spec: { mode: string; message?: string; style?: string }): Promise<void> } | undefined };
+  director: {
+    channelNumbers(): number[];
+    manager(n: number): { setMode(spec: { mode: string; message?: string; style?: string }): Promise<void>; runtimeStatus(): object } | undefined;
+    state(): object;
+    history(limit: number): object[];
+  };
 }
 interface HeadlessModule {
   startHeadlessStation(opts: { dataDir: string; host: string; port: number; demo: boolean; onDemoProgress?: (phase: string, done: number, total: number) => void }): Promise<HeadlessStation>;
@@ -234,7 +239,19 @@ describe.skipIf(!HAS_HEADLESS)(
         expect(state).toMatchObject({ mode: 'emergency', message: 'This is a test of the RetroVue emergency alert system.' });
         await screenshot(p, 'emergency-real-1280x720.png');
         await p.locator('[data-testid="release"]').click();
-        await p.locator('[data-testid="emergency-banner"]').waitFor({ state: 'detached', timeout: 30_000 });
+        try {
+          await p.locator('[data-testid="emergency-banner"]').waitFor({ state: 'detached', timeout: 30_000 });
+        } catch (e) {
+          // Say whether the station refused the release or the console missed it (seen only with
+          // both cores saturated and another suite running).
+          const seen = {
+            director: station!.director.state(),
+            lastSwitch: station!.director.history(1)[0],
+            outcome: await p.locator('[data-testid="switch-outcome"]').textContent(),
+            channels: numbers.map((n) => ({ n, ...station!.director.manager(n)!.runtimeStatus() })),
+          };
+          throw new Error(`${(e as Error).message}\nafter RELEASE: ${JSON.stringify(seen)}`);
+        }
         for (const n of numbers) await expect.poll(() => p.locator(`[data-testid="tile-${n}"]`).getAttribute('data-tally'), { timeout: 5000 }).not.toBe('EMERGENCY');
         expect(((await (await fetch(`${station!.url}/api/director`)).json()) as { mode: string }).mode).toBe('normal');
       } finally {
