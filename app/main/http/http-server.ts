@@ -166,6 +166,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
 
   app.setNotFoundHandler((req, reply) => fail(reply, 404, `Nothing at ${req.method} ${req.url}.`, 'See /iptv/channels.m3u for streams and /api/channels for status.'));
   app.setErrorHandler((err, _req, reply) => {
+    // The station could not keep what was asked: say so, with what to do.
+    if (err instanceof DirectorSaveError) return fail(reply, 500, err.message);
     const e = err as { statusCode?: number; message: string };
     const code = e.statusCode && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500;
     if (code === 500) opts.logger.error({ err }, 'request failed');
@@ -212,19 +214,13 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
       return reply.code(r.refused.length ? 409 : 200).send(r);
     } catch (err) {
       if (err instanceof ModeRequestError) return fail(reply, 400, `body '${err.field}': ${err.message}`);
-      if (err instanceof DirectorSaveError) return fail(reply, 500, err.message);
       throw err;
     }
   });
 
   app.delete('/api/crawl', async (req, reply) => {
-    try {
-      const r = await director.setCrawl(null, requester(req));
-      return reply.code(r.refused.length ? 409 : 200).send(r);
-    } catch (err) {
-      if (err instanceof DirectorSaveError) return fail(reply, 500, err.message);
-      throw err;
-    }
+    const r = await director.setCrawl(null, requester(req));
+    return reply.code(r.refused.length ? 409 : 200).send(r);
   });
 
   app.post('/api/channels/:number/restart', async (req, reply) => {
