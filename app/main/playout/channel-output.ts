@@ -48,6 +48,12 @@ export interface ChannelOutputOptions {
   firstFrameTimeoutMs?: number;
   /** How long start() waits for the encoder's first output bytes. */
   startTimeoutMs?: number;
+  /**
+   * A source ready after its start time: 'join' (default) starts on the frame due now, as a
+   * viewer tuning in expects; 'hold' starts on frame 0 and runs late by the difference (every
+   * frame shown, as the frame-exact playout tests want).
+   */
+  lateStart?: 'join' | 'hold';
   /** An encoder that accepts no input for this long is treated as dead. */
   stallTimeoutMs?: number;
   /** How long a cut waits for the new source to be ready before it is refused. */
@@ -83,6 +89,8 @@ export interface OutputStats {
   discontinuities: number;
   /** Monotonic ms from start() to the encoder's first output bytes. */
   firstBytesMs: number | null;
+  /** Frames the start skipped because the source came up after their time (never shown). */
+  startSkippedFrames: number;
   /** How far writing is behind real time (ms; negative = ahead). */
   lagMs: number;
 }
@@ -132,7 +140,7 @@ export class ChannelOutput extends EventEmitter {
   private readonly binaries: FfmpegBinaries;
   private readonly log: PlayoutLogger;
   private readonly ring: RingLog | null;
-  private readonly opt: Required<Omit<ChannelOutputOptions, 'binaries' | 'log' | 'createSink' | 'restart' | 'encoderPreset' | 'profile' | 'clock'>>;
+  private readonly opt: Required<Omit<ChannelOutputOptions, 'binaries' | 'log' | 'createSink' | 'restart' | 'encoderPreset' | 'profile' | 'clock' | 'lateStart'>>;
   private readonly policy: RestartPolicy;
   private readonly black: Buffer;
   private readonly silenceBuf: Buffer;
@@ -142,6 +150,8 @@ export class ChannelOutput extends EventEmitter {
   private pending: PendingCut | null = null;
   private readonly retired = new Set<FrameSource>();
   private nextFrame = 0;
+  /** First frame written (more than 0 when the source came up late and the start caught up). */
+  private firstFrame = 0;
   private m0 = 0;
   private startedAt = 0;
   private state: 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed' = 'idle';
@@ -156,7 +166,7 @@ export class ChannelOutput extends EventEmitter {
   private lastCrashMono = -Infinity;
   private restarting = false;
   private stopPromise: Promise<void> | null = null;
-  private readonly stat = { framesWritten: 0, encoderRestarts: 0, cuts: 0, maxProcesses: 0, firstBytesMs: null as number | null };
+  private readonly stat = { framesWritten: 0, encoderRestarts: 0, cuts: 0, maxProcesses: 0, firstBytesMs: null as number | null, startSkippedFrames: 0 };
   private readonly base = { lateFrames: 0, paddedFrames: 0, underrunFrames: 0, decodersSpawned: 0, decoderRestarts: 0 };
 
   constructor(private readonly opts: ChannelOutputOptions) {
@@ -200,6 +210,11 @@ export class ChannelOutput extends EventEmitter {
   /** The output timeline (null before start). */
   getTimeline(): FrameTimeline | null {
     return this.timeline;
+  }
+
+  /** Station time of the frame the encoder stamps with its first PTS (the first frame written). */
+  ptsOriginMs(): number | null {
+    return this.timeline ? this.timeline.frameTimeMs(this.firstFrame) : null;
   }
 
   /** The source feeding the output now. */
@@ -261,9 +276,13 @@ export class ChannelOutput extends EventEmitter {
       const failure = source.failure();
       if (failure) throw new Error(failure);
       if (!sink.accepting) await sink.firstBytes;
+      const first = await this.catchUp(source, () => this.state !== 'starting' || !sink.accepting);
+      if (this.state !== 'starting') throw new Error('stopped while starting');
+      this.firstFrame = this.nextFrame = first;
+      this.stat.startSkippedFrames = first;
       // Frame n is due on screen when station time reads its label: if the output came up
       // sooner than its start time, the surplus becomes the viewer's buffer, not an offset.
-      this.m0 = this.clock.monotonicMs() + Math.max(0, stationTimeMs - this.clock.nowMs());
+      this.m0 = this.clock.monotonicMs() + Math.max(stationTimeMs - this.clock.nowMs(), -this.timeline.frameOffsetMs(first));
       this.state = 'running';
       this.pumpDone = this.pump().catch((err: unknown) => this.fail(err instanceof Error ? err : new Error(String(err))));
       await Promise.race([
@@ -354,7 +373,9 @@ export class ChannelOutput extends EventEmitter {
   }
 
   private spawnSink(firstFrame: number): Sink {
-    const tsOffsetSeconds = this.timeline!.frameOffsetMs(firstFrame) / 1000;
+    // Encoder timestamps count from the first frame written (see ptsOriginMs).
+    const tl = this.timeline!;
+    const tsOffsetSeconds = (tl.frameOffsetMs(firstFrame) - tl.frameOffsetMs(this.firstFrame)) / 1000;
     const onData = (chunk: Buffer) => {
       if (this.stat.firstBytesMs === null) this.stat.firstBytesMs = this.clock.monotonicMs() - this.startedAt;
       this.relay.push(chunk);
@@ -409,6 +430,30 @@ export class ChannelOutput extends EventEmitter {
     this.stat.maxProcesses = Math.max(this.stat.maxProcesses, this.pids().length);
   }
 
+  /**
+   * The frame to start on. A source that came up after its start time (a busy machine, a slow
+   * disk) would put the whole output behind the schedule by that much, for as long as it airs;
+   * instead the start skips to the frame due now, so the viewer joins what is on. Skipping
+   * costs the decoder a little work, so it is chased a few times; what is left is under a frame
+   * or two and becomes part of the output's lag.
+   */
+  private async catchUp(source: FrameSource, abort: () => boolean): Promise<number> {
+    const tl = this.timeline!;
+    let first = 0;
+    if (this.opts.lateStart === 'hold') return first;
+    for (let i = 0; i < 4; i++) {
+      const due = tl.frameIndexAt(this.clock.nowMs());
+      if (due - first < 2) break;
+      first = due;
+      await this.waitReady(source, first, this.opt.firstFrameTimeoutMs, abort);
+      if (abort()) break;
+      const failure = source.failure();
+      if (failure) throw new Error(failure);
+    }
+    if (first > 0) this.log({ source: 'output', pid: undefined, text: `source ready ${Math.round(tl.frameOffsetMs(first))} ms after its start time: starting on frame ${first}, the one due now` });
+    return first;
+  }
+
   private async waitReady(source: FrameSource, n: number, timeoutMs: number, abort: () => boolean): Promise<void> {
     let timedOut = false;
     const timer = this.clock.sleep(timeoutMs).then(() => {
@@ -425,7 +470,8 @@ export class ChannelOutput extends EventEmitter {
   }
 
   private leadFor(n: number): number {
-    return this.timeline!.frameOffsetMs(n) < this.opt.burstMs ? this.opt.burstMs : this.opt.leadMs;
+    const tl = this.timeline!;
+    return tl.frameOffsetMs(n) - tl.frameOffsetMs(this.firstFrame) < this.opt.burstMs ? this.opt.burstMs : this.opt.leadMs;
   }
 
   private async pump(): Promise<void> {

@@ -7,7 +7,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 
-export type LogSource = 'encoder' | 'decoder' | 'slate';
+/** Who wrote a playout log line: a process, or the channel output's own pacing ('output'). */
+export type LogSource = 'encoder' | 'decoder' | 'slate' | 'output';
 
 export interface PlayoutLogLine {
   source: LogSource;

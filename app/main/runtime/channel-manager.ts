@@ -251,10 +251,14 @@ export class ChannelManager extends EventEmitter<ChannelManagerEvents> {
     return this.output?.stats() ?? null;
   }
 
-  /** The output's timeline origin, the frame being written, and the video PTS of frame 0 (HLS dates, tests). */
+  /**
+   * Where the output's timestamps are anchored (HLS dates, tests): t0Ms is the station time of
+   * the frame stamped with video PTS pts0 (the first frame written), frame the one being written.
+   */
   outputCursor(): { t0Ms: number; frame: number; fpsNum: number; fpsDen: number; pts0: number } | null {
     const tl = this.output?.getTimeline();
-    return tl && this.output ? { t0Ms: tl.t0Ms, frame: this.output.frameCursor, fpsNum: tl.fpsNum, fpsDen: tl.fpsDen, pts0: firstVideoPts90k(this.profile) } : null;
+    const t0Ms = this.output?.ptsOriginMs();
+    return tl && this.output && t0Ms != null ? { t0Ms, frame: this.output.frameCursor, fpsNum: tl.fpsNum, fpsDen: tl.fpsDen, pts0: firstVideoPts90k(this.profile) } : null;
   }
 
   /** What the schedule says is on now, for dashboards and the API. */

@@ -13,7 +13,8 @@ export class AssetAiring extends ChannelOutput {
     opts: { profile: OutputProfile; clock: MasterClock } & Omit<ChannelOutputOptions, 'profile' | 'clock'>,
     private readonly tuning: ProducerTuning = {},
   ) {
-    super(opts);
+    // These tests read output frame i against file frames: frame 0 airs even if it is late.
+    super({ lateStart: 'hold', ...opts });
   }
   /** Start airing `segments` so that frame 0 is what they put on air at `stationTimeMs`. */
   play(segments: PlayoutSegment[], stationTimeMs: number): Promise<void> {
