@@ -81,6 +81,7 @@ describe('a channel on the air over HTTP', () => {
     const posOf = (f: number): number => (f >= B_OFFSET ? durations[0]! + ((f - B_OFFSET) * 1000) / FPS : (f * 1000) / FPS);
     const diff = Math.abs(posOf(first as number) - posOf(want));
     const offsetErrorMs = Math.min(diff, cycle - diff);
+    console.log(`tune-in: first frame ${first}, timeline says ${want}: ${Math.round(offsetErrorMs)} ms apart`);
     expect(offsetErrorMs, `first frame ${first}, timeline says ${want}`).toBeLessThanOrEqual(500);
 
     // Seven seconds of a 12-second loop cross at least one boundary: each frame follows the last.

@@ -22,7 +22,14 @@ export interface DirectorStore {
   token: string | null;
   busy: boolean;
   outcome: SwitchOutcome | null;
-  applyState(state: DirectorStateDto): void;
+  /** How many states have been applied: a question asked before the latest answer is stale. */
+  version: number;
+  /**
+   * Show the station's state. A pushed state (the live feed, a switch's answer) is always
+   * current; a fetched one says when it was asked (`askedAt`, the version then), and is dropped
+   * if a newer state arrived meanwhile, so a slow GET cannot bring a released alert back.
+   */
+  applyState(state: DirectorStateDto, askedAt?: number): void;
   switchMode(apiBase: string, req: ModeRequest): Promise<SwitchOutcome>;
   clearOutcome(): void;
 }
@@ -59,7 +66,11 @@ export const useDirector = create<DirectorStore>()((set, get) => ({
   token: null,
   busy: false,
   outcome: null,
-  applyState: (state) => set({ state }),
+  version: 0,
+  applyState: (state, askedAt) => {
+    if (askedAt !== undefined && askedAt !== get().version) return;
+    set({ state, version: get().version + 1 });
+  },
   clearOutcome: () => set({ outcome: null }),
   switchMode: async (apiBase, req) => {
     if (get().busy) return { ok: false, message: 'A switch is already in progress.', channels: [] };
@@ -69,7 +80,7 @@ export const useDirector = create<DirectorStore>()((set, get) => ({
       const answer = await postControl<ModeSwitchResult>(apiBase, '/api/director/mode', get().token, req);
       outcome = describeSwitch(req, answer.status, answer.body);
       const body = answer.body as Partial<ModeSwitchResult> | undefined;
-      if (body?.state) set({ state: body.state });
+      if (body?.state) get().applyState(body.state);
     } catch (err) {
       outcome = { ok: false, message: err instanceof StationError ? err.message : String(err), hint: err instanceof StationError ? err.hint : undefined, channels: [] };
     }

@@ -41,8 +41,9 @@ function pollDirector(apiBase: string, everyMs: number): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const tick = async (): Promise<void> => {
     try {
+      const askedAt = useDirector.getState().version;
       const state = await getJson<DirectorStateDto>(apiBase, '/api/director');
-      if (!stopped) useDirector.getState().applyState(state);
+      if (!stopped) useDirector.getState().applyState(state, askedAt);
     } catch {
       /* the channel poll reports a lost link */
     }
@@ -145,7 +146,7 @@ export function startStationFeed(apiBase: string | null, pollMs = 1000): () => v
     }
     useHealth.getState().setFeed('events');
     failures = 0;
-    void getJson<DirectorStateDto>(apiBase, '/api/director').then((s) => !stopped && useDirector.getState().applyState(s), () => undefined);
+    // The feed's first event is the director's state, in order with every switch after it.
     stopCurrent = listenToEvents(apiBase, scheduleRetry);
   };
   const scheduleRetry = (): void => {
