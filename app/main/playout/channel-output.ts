@@ -440,15 +440,20 @@ export class ChannelOutput extends EventEmitter {
   private async catchUp(source: FrameSource, abort: () => boolean): Promise<number> {
     const tl = this.timeline!;
     let first = 0;
-    if (this.opts.lateStart === 'hold') return first;
+    // A source that never became ready starts on frame 0 with padding, as it did before.
+    if (this.opts.lateStart === 'hold' || !source.ready(0)) return first;
+    // The chase is bounded, so a decoder slower than real time cannot hold the start.
+    const until = this.clock.monotonicMs() + Math.min(2000, this.opt.firstFrameTimeoutMs);
     for (let i = 0; i < 4; i++) {
       const due = tl.frameIndexAt(this.clock.nowMs());
-      if (due - first < 2) break;
+      const left = until - this.clock.monotonicMs();
+      if (due - first < 2 || left <= 0) break;
       first = due;
-      await this.waitReady(source, first, this.opt.firstFrameTimeoutMs, abort);
+      await this.waitReady(source, first, left, abort);
       if (abort()) break;
       const failure = source.failure();
       if (failure) throw new Error(failure);
+      if (!source.ready(first)) break;
     }
     if (first > 0) this.log({ source: 'output', pid: undefined, text: `source ready ${Math.round(tl.frameOffsetMs(first))} ms after its start time: starting on frame ${first}, the one due now` });
     return first;

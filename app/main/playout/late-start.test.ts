@@ -83,4 +83,22 @@ describe('a late start', () => {
     expect(out.frameCursor).toBe(15);
     await out.stop();
   });
+
+  it('a source that never becomes ready still starts after the first-frame timeout, on frame 0, padded', async () => {
+    const clock = new ManualClock('2026-03-01T20:00:00Z');
+    const { out, sinks } = output(clock, { firstFrameTimeoutMs: 4000 });
+    const source = new TaggedSource('asset', 'prog');
+    source.readyAfterMono = Infinity;
+    let started = false;
+    const starting = out.start(source, clock.nowMs()).then(() => (started = true));
+    await flush();
+    clock.advance(4000);
+    for (let i = 0; i < 20 && !started; i++) await flush();
+    // No chase after a timeout: the start is not held a second time.
+    expect(started).toBe(true);
+    await starting;
+    expect(sinks[0]!.frames[0]!.n).toBe(0);
+    expect(out.stats().startSkippedFrames).toBe(0);
+    await out.stop();
+  });
 });
