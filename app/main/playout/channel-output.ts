@@ -58,7 +58,7 @@ export interface ChannelOutputOptions {
   stallTimeoutMs?: number;
   /** How long a cut waits for the new source to be ready before it is refused. */
   cutTimeoutMs?: number;
-  /** The new source starts this far ahead of the next frame to be written (its start-up time). */
+  /** A cut lands no sooner than this after the next frame to be written (default 0: the first frame the new source can fill). */
   cutPrerollMs?: number;
   encoderPreset?: EncoderArgsOptions['preset'];
   /** Cap on output bytes buffered for a slow reader; beyond it, whole TS packets are dropped. */
@@ -186,7 +186,7 @@ export class ChannelOutput extends EventEmitter {
       // The old producer airs until the new one is ready, so waiting costs nothing on air; a
       // saturated machine can take seconds to start a decoder, and a refused RELEASE is worse.
       cutTimeoutMs: opts.cutTimeoutMs ?? 8000,
-      cutPrerollMs: opts.cutPrerollMs ?? 120,
+      cutPrerollMs: opts.cutPrerollMs ?? 0,
       maxOutputBufferBytes: opts.maxOutputBufferBytes ?? 16 * 1024 * 1024,
     };
     this.policy = { attempts: 3, delayMs: 250, healthyAfterMs: 60_000, ...opts.restart };
@@ -475,6 +475,10 @@ export class ChannelOutput extends EventEmitter {
   }
 
   private leadFor(n: number): number {
+    // While a cut waits for its source, frames are written only as they fall due: each one
+    // written ahead is one more the new source cannot replace, and an alert must not wait
+    // behind the pacer's lead. The lead is written again once the cut lands.
+    if (this.pending) return 0;
     const tl = this.timeline!;
     return tl.frameOffsetMs(n) - tl.frameOffsetMs(this.firstFrame) < this.opt.burstMs ? this.opt.burstMs : this.opt.leadMs;
   }

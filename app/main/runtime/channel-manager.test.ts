@@ -301,12 +301,19 @@ describe('ChannelManager', () => {
       // Each event is a whole programme here: "next" names the following one, at its start.
       { kind: 'lower-third', text: 'Next: Show 1 at 12:10', fromMs: 570_000, untilMs: 580_000 },
     ]);
-    await cm.setCrawl({ id: 'c1', text: 'Snow day', sinceMs: clock.nowMs(), untilMs: null });
+    const since = clock.nowMs();
+    const crawl = cm.setCrawl({ id: 'c1', text: 'Snow day', sinceMs: since, untilMs: null });
+    // The cut lands on a frame not yet written: let the output's time pass the frames it wrote ahead.
+    for (let i = 0; i < 20; i++) {
+      await flush();
+      clock.advance(100);
+    }
+    await crawl;
     expect(playout.producers).toHaveLength(2);
     const cut = playout.producers[1]!.plan!;
-    expect(cut.kind === 'asset' && cut.segments[0]!.overlays!.find((o) => o.kind === 'crawl')).toMatchObject({ kind: 'crawl', text: 'Snow day', sinceMs: clock.nowMs() });
+    expect(cut.kind === 'asset' && cut.segments[0]!.overlays!.find((o) => o.kind === 'crawl')).toMatchObject({ kind: 'crawl', text: 'Snow day', sinceMs: since });
     expect(playout.outputs, 'a cut, not a new encoder').toHaveLength(1);
-    await cm.setCrawl({ id: 'c1', text: 'Snow day', sinceMs: clock.nowMs(), untilMs: null });
+    await cm.setCrawl({ id: 'c1', text: 'Snow day', sinceMs: since, untilMs: null });
     expect(playout.producers, 'the same crawl again changes nothing').toHaveLength(2);
     cm.tuneOut(s.id);
     await cm.shutdown();
