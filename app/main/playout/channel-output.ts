@@ -166,7 +166,7 @@ export class ChannelOutput extends EventEmitter {
   private lastCrashMono = -Infinity;
   private restarting = false;
   private stopPromise: Promise<void> | null = null;
-  private readonly stat = { framesWritten: 0, encoderRestarts: 0, cuts: 0, maxProcesses: 0, firstBytesMs: null as number | null, startSkippedFrames: 0 };
+  private readonly stat = { framesWritten: 0, encoderRestarts: 0, cuts: 0, maxProcesses: 0, firstBytesMs: null as number | null };
   private readonly base = { lateFrames: 0, paddedFrames: 0, underrunFrames: 0, decodersSpawned: 0, decoderRestarts: 0 };
 
   constructor(private readonly opts: ChannelOutputOptions) {
@@ -253,7 +253,7 @@ export class ChannelOutput extends EventEmitter {
     const counters = this.source?.counters;
     if (counters) for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += counters[k];
     const lagMs = this.state === 'running' ? this.clock.monotonicMs() - this.frameDue(this.nextFrame) : 0;
-    return { ...this.stat, ...sum, ...this.relay.stats, lagMs };
+    return { ...this.stat, ...sum, ...this.relay.stats, lagMs, startSkippedFrames: this.firstFrame };
   }
 
   /**
@@ -279,7 +279,6 @@ export class ChannelOutput extends EventEmitter {
       const first = await this.catchUp(source, () => this.state !== 'starting' || !sink.accepting);
       if (this.state !== 'starting') throw new Error('stopped while starting');
       this.firstFrame = this.nextFrame = first;
-      this.stat.startSkippedFrames = first;
       // Frame n is due on screen when station time reads its label: if the output came up
       // sooner than its start time, the surplus becomes the viewer's buffer, not an offset.
       this.m0 = this.clock.monotonicMs() + Math.max(stationTimeMs - this.clock.nowMs(), -this.timeline.frameOffsetMs(first));
