@@ -65,7 +65,9 @@ describe('console against a fixture station', () => {
     const { after } = await expectVideoPlaying(page, { startTimeoutMs: 30_000 });
     expect(after.readyState).toBeGreaterThanOrEqual(2);
     expect(after.videoWidth).toBe(640);
-    expect(await page.locator('[data-testid="onair-tally"]').textContent()).toBe('ON AIR');
+    // A saturated machine can make the player rebuffer for a moment (the tally then says
+    // ACQUIRING, as it should): ON AIR must come back.
+    await expect.poll(() => page.locator('[data-testid="onair-tally"]').textContent(), { timeout: 10_000 }).toBe('ON AIR');
     expect(await page.locator('[data-testid="preview-title"]').textContent()).toBe('The Test Card Hour');
     // The station counts the console as a viewer while the preview runs.
     await expect.poll(() => page.locator('[data-testid="channel-1"] .row__viewers .mono').textContent(), { timeout: 5000 }).toBe('1');

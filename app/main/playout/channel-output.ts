@@ -519,7 +519,8 @@ export class ChannelOutput extends EventEmitter {
     if (failure || now > p.deadline) {
       this.pending = null;
       this.retire(p.source);
-      p.reject(new Error(failure ?? `the new source was not ready within ${this.opt.cutTimeoutMs} ms`));
+      const waiting = failure ? '' : p.source.waitingFor?.(n);
+      p.reject(new Error(failure ?? `the new source was not ready within ${this.opt.cutTimeoutMs} ms${waiting ? ` (frame ${n}: ${waiting})` : ''}`));
       return;
     }
     if (n < p.from || !p.source.ready(n)) return;

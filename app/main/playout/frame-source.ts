@@ -72,6 +72,8 @@ export interface FrameSource {
   attach(ctx: SourceContext, fromFrame: number): void;
   /** True when frame n can be given without padding (decides when a cut lands). */
   ready(n: number): boolean;
+  /** What frame n still waits for, in a few words (said when a cut times out). */
+  waitingFor?(n: number): string;
   /** Housekeeping before frame n: retire finished work, start the next decoder ahead. */
   prepare(n: number, nowMono: number): void;
   /** Frame n, or null to wait for it; when `late`, pad rather than wait. */

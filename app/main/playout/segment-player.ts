@@ -166,6 +166,17 @@ export class SegmentPlayer implements FrameSource {
     return video && audio;
   }
 
+  waitingFor(n: number): string {
+    const slot = this.slotFor(n);
+    if (!slot) return `no segment for this frame (${this.slots.length} queued, first at frame ${this.slots[0]?.first ?? '-'})`;
+    const d = slot.decoder;
+    const what = `${slot.seg.title}, segment frame ${n - slot.first} of ${slot.end - slot.first}`;
+    if (!d) return `${what}: no decoder${slot.decoderStarted ? '' : ' started'}`;
+    const v = d.hasVideo ? `video at ${d.videoIndex} with ${d.framesAvailable()} buffered${d.videoEnded ? ', ended' : ''}${slot.lastFrame ? '' : ', no picture yet'}` : 'no video';
+    const a = d.hasAudio ? `audio ${d.audioAvailable()} bytes buffered${d.audioEnded ? ', ended' : ''}` : 'no audio';
+    return `${what}: decoder ${d.alive ? `pid ${d.pid} running` : `exited${d.failure ? ` (${d.failure})` : ''}`}, ${v}, ${a}`;
+  }
+
   prepare(n: number, now: number): void {
     this.retire(n);
     this.extendIfLow(n);
