@@ -29,6 +29,9 @@ export abstract class PlayerProducer implements Producer {
   ready(n: number): boolean {
     return this.player.ready(n);
   }
+  waitingFor(n: number): string {
+    return this.player.waitingFor(n);
+  }
   prepare(n: number, now: number): void {
     this.player.prepare(n, now);
   }
